@@ -1,0 +1,1 @@
+"""A partner space for alumni networks, as a Wagtail plugin."""

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AlumniPartnerConfig(AppConfig):
+    """The partner space plugin."""
+
+    name = "alumni_partner"
+    label = "alumni_partner"
+    verbose_name = _("Partner space")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

@@ -1,0 +1,24 @@
+"""Log in with an e-mail address (guide 2.4: "Mail (votre login)")."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailBackend(ModelBackend):
+    """Authenticates by e-mail address, case-insensitively; usernames still work."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        User = get_user_model()
+        candidates = User._default_manager.filter(email__iexact=username.strip())
+        user = candidates.first() if candidates.count() == 1 else None
+        if user is None:
+            user = User._default_manager.filter(username=username).first()
+        if user is None:
+            # Same cost as a real check, so timing does not reveal addresses.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

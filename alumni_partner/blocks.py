@@ -1,0 +1,85 @@
+"""StreamField blocks of the plugin's pages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from . import youtube
+
+#: The guide's toolbar (2.2) as far as Draftail offers it; undo/redo and paste
+#: clean-up (plain text, Word) are built into Draftail.
+PRESENTATION_FEATURES = [
+    "bold",
+    "italic",
+    "underline",
+    "strikethrough",
+    "link",
+    "ul",
+    "ol",
+]
+
+
+class YouTubeBlock(blocks.FieldBlock):
+    """A YouTube video from its URL or its pasted ``<iframe>`` share code.
+
+    Only the video id is kept; the page renders a youtube-nocookie iframe built
+    from it, so pasted HTML is never rendered and nothing is fetched.
+    """
+
+    def __init__(self, required=True, help_text=None, **kwargs):
+        self.field = forms.CharField(
+            required=required,
+            help_text=help_text
+            or _("Paste the video's address or YouTube's Share > Embed code."),
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        video_id = youtube.extract_video_id(value or "")
+        if not video_id:
+            raise ValidationError(
+                _("This is not a YouTube video address or YouTube embed code.")
+            )
+        # Store a canonical URL, never the pasted markup.
+        return youtube.watch_url(video_id)
+
+    def render_basic(self, value, context=None):
+        video_id = youtube.extract_video_id(value or "")
+        if not video_id:
+            return ""
+        return mark_safe(youtube.render_iframe(video_id))  # noqa: S308 - escaped
+
+    def get_searchable_content(self, value):
+        return []
+
+    class Meta:
+        icon = "media"
+        label = _("YouTube video")
+        template = None
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    """An image with an optional caption; the alt text falls back on the title."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "alumni_partner/blocks/captioned_image.html"
+
+
+class PresentationBlock(blocks.StreamBlock):
+    """The body of a partner's presentation (guide 2.2)."""
+
+    paragraph = blocks.RichTextBlock(
+        features=PRESENTATION_FEATURES, label=_("Text"), icon="pilcrow"
+    )
+    image = CaptionedImageBlock()
+    video = YouTubeBlock()

@@ -1,0 +1,35 @@
+"""The plugin's settings, with their defaults, in one place.
+
+Every setting is read from Django settings as ``ALUMNI_PARTNER_<NAME>``::
+
+    from alumni_partner.conf import partner_settings
+    partner_settings.LOGO_MAX_BYTES
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Guide 2.1: "la taille maximale des photos ne peut pas excéder 200ko".
+    "LOGO_MAX_BYTES": 200 * 1024,
+    # A pixel cap for logos and banners: a 5 KB file can declare billions of pixels.
+    "MAX_IMAGE_PIXELS": 16_000_000,
+    "BROCHURE_MAX_BYTES": 10 * 1024 * 1024,
+    # Name of the editorial staff group (Wagtail creates "Editors").
+    "EDITORS_GROUP": "Editors",
+    "MODERATION_WORKFLOW_NAME": "Partner moderation",
+    # How often the django-q2 schedule runs Wagtail's publish_scheduled.
+    "PUBLISH_SCHEDULED_MINUTES": 5,
+    "PARTNERS_PER_PAGE": 12,
+}
+
+
+class PartnerSettings:
+    """Reads ``ALUMNI_PARTNER_*`` settings, falling back on :data:`DEFAULTS`."""
+
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, f"ALUMNI_PARTNER_{name}", DEFAULTS[name])
+
+
+partner_settings = PartnerSettings()

@@ -1,0 +1,1 @@
+"""Forms of the plugin, one module per concern."""

@@ -1,0 +1,1 @@
+"""Public views and the forms behind public page filters."""

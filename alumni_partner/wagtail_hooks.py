@@ -1,0 +1,168 @@
+"""Wagtail hooks: admin menus, viewsets, account panels, editor features, guards."""
+
+from __future__ import annotations
+
+import wagtail.admin.rich_text.editors.draftail.features as draftail_features
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    InlineStyleElementHandler,
+)
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.account import BaseSettingsPanel
+
+from . import admin_views
+from .forms.accounts import PersonalDetailsForm
+from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
+from .permissions import is_editor
+from .viewsets import PartnerViewSet, VocabularyViewSetGroup
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "my-organisation/",
+            admin_views.my_organisation,
+            name="alumni_partner_my_organisation",
+        ),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_viewset():
+    return PartnerViewSet("partners")
+
+
+@hooks.register("register_admin_viewset")
+def register_vocabularies():
+    return VocabularyViewSetGroup()
+
+
+class MyOrganisationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return Partner.objects.for_user(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_organisation_menu_item():
+    return MyOrganisationMenuItem(
+        _("Mon organisation"),
+        reverse("alumni_partner_my_organisation"),
+        name="my-organisation",
+        icon_name="home",
+        order=1,
+    )
+
+
+class MyOrganisationPanel(Component):
+    """Dashboard panel: the partner's organisation, one click from editing."""
+
+    name = "my_organisation"
+    order = 10
+
+    def __init__(self, partners):
+        self.partners = partners
+
+    def render_html(self, parent_context=None):
+        return render_to_string(
+            "alumni_partner/admin/my_organisation_panel.html",
+            {"partners": self.partners},
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_organisation_panel(request, panels):
+    partners = list(Partner.objects.for_user(request.user).select_related("page"))
+    if partners:
+        panels.insert(0, MyOrganisationPanel(partners))
+
+
+class PersonalDetailsPanel(BaseSettingsPanel):
+    """Civility, telephone and fax, beside Wagtail's name/e-mail and password."""
+
+    name = "personal_details"
+    title = _("Personal information")
+    order = 110
+    form_class = PersonalDetailsForm
+    form_object = "personal_details"
+
+    def get_form(self):
+        kwargs = {
+            "instance": PersonalDetails.for_user(self.user),
+            "prefix": self.name,
+        }
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, **kwargs)
+        return self.form_class(**kwargs)
+
+
+@hooks.register("register_account_settings_panel")
+def register_personal_details_panel(request, user, profile):
+    return PersonalDetailsPanel(request, user, profile)
+
+
+@hooks.register("register_rich_text_features")
+def register_underline_feature(features):
+    """Underline (guide 2.2: "Souligné (CTRL+U)"), stored as ``<u>``."""
+    feature_name = "underline"
+    features.register_editor_plugin(
+        "draftail",
+        feature_name,
+        draftail_features.InlineStyleFeature(
+            {"type": "UNDERLINE", "icon": "underline", "description": _("Underline")}
+        ),
+    )
+    features.register_converter_rule(
+        "contentstate",
+        feature_name,
+        {
+            "from_database_format": {"u": InlineStyleElementHandler("UNDERLINE")},
+            "to_database_format": {"style_map": {"UNDERLINE": "u"}},
+        },
+    )
+
+
+def _guard_structure(request, page, action: str):
+    """Partner pages and the partner index are placed by editors only."""
+    if isinstance(page.specific, (PartnerPage, PartnerIndexPage)) and not is_editor(
+        request.user
+    ):
+        raise PermissionDenied(
+            _("Only editors may %(action)s a partner page.") % {"action": action}
+        )
+
+
+@hooks.register("before_delete_page")
+def forbid_partner_page_delete(request, page):
+    _guard_structure(request, page, _("delete"))
+
+
+@hooks.register("before_move_page")
+def forbid_partner_page_move(request, page, destination):
+    _guard_structure(request, page, _("move"))
+
+
+@hooks.register("before_copy_page")
+def forbid_partner_page_copy(request, page):
+    _guard_structure(request, page, _("copy"))
+
+
+@hooks.register("after_edit_page")
+def confirm_organisation_saved(request, page):
+    """Guide 2.1: "les informations ont été bien enregistrées"."""
+    if isinstance(page.specific, PartnerPage):
+        from django.contrib import messages
+
+        messages.success(request, _("Your information has been saved."))
+
+
+@hooks.register("before_bulk_action")
+def forbid_partner_page_bulk_structure(request, action_type, objects, action_class):
+    if action_type in ("delete", "move"):
+        for page in objects:
+            _guard_structure(request, page, action_type)
