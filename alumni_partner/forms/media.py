@@ -53,9 +53,10 @@ class GuideFormatImageField(WagtailImageField):
                 content,
                 max_bytes=partner_settings.LOGO_MAX_BYTES,
                 max_pixels=partner_settings.MAX_IMAGE_PIXELS,
+                size=upload.size,
             )
         except uploads.UploadRejected as rejected:
-            raise ValidationError(rejected.message, code="invalid_image") from None
+            raise ValidationError(rejected.message, code=rejected.code) from None
         return SimpleUploadedFile(name, content)
 
 

@@ -175,7 +175,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_IMAGE_FORM_BASE = "alumni_partner.forms.media.PartnerImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 200 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 16_000_000
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png"]
+# The guide's formats. alumni_partner.forms.media converts the ones that Willow and
+# browsers cannot show to PNG (and renames .jpe) before Wagtail checks the file,
+# so only gif, jpg, jpeg and png are ever stored.
+WAGTAILIMAGES_EXTENSIONS = [
+    "gif", "jpg", "jpeg", "jpe", "bmp", "png", "pbm", "rgb", "xbm", "xpm"
+]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "alumni_partner.forms.media.PartnerDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -239,3 +244,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Nothing may be fetched from outside: no Gravatar avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,0 +1,93 @@
+"""Shared fixtures: the site tree, partners built through real onboarding, users."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from alumni_partner.models import Partner
+from alumni_partner.onboarding import NewPartner, onboard_partner
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def site_tree(db):
+    """Locales, the French home page and the partner index, synchronised."""
+    from home.bootstrap import ensure_site
+
+    return ensure_site()
+
+
+@pytest.fixture
+def make_partner(site_tree):
+    """Onboard a partner exactly as the admin action does; its user gets PASSWORD."""
+
+    def make(name: str = "Acme", email: str | None = None, **kwargs) -> Partner:
+        email = email or f"contact@{name.lower().replace(' ', '-')}.test"
+        partner = onboard_partner(
+            NewPartner(name=name, email=email, **kwargs), send_invitation=False
+        )
+        user = partner.members.get()
+        user.set_password(PASSWORD)
+        user.save()
+        return partner
+
+    return make
+
+
+@pytest.fixture
+def partner(make_partner) -> Partner:
+    return make_partner("Acme")
+
+
+@pytest.fixture
+def other_partner(make_partner) -> Partner:
+    return make_partner("Globex")
+
+
+@pytest.fixture
+def partner_user(partner):
+    return partner.members.get()
+
+
+@pytest.fixture
+def editor(site_tree):
+    user = get_user_model().objects.create_user(
+        username="editor@alumni.test",
+        email="editor@alumni.test",
+        password=PASSWORD,
+        first_name="Eda",
+        last_name="Editor",
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    client.force_login(partner_user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that Django's SMTP backend sends to."""
+    from tests.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        yield server
