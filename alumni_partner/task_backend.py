@@ -6,6 +6,8 @@ through django-tasks; routing them to django-q2 keeps one queue to operate.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -13,13 +15,21 @@ from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
 
+logger = logging.getLogger(__name__)
+
 
 def run_task(module_path: str, args: list, kwargs: dict) -> None:
     """Entry point executed by a django-q2 worker."""
+    from django.core.exceptions import ObjectDoesNotExist
     from django.utils.module_loading import import_string
 
     task = import_string(module_path)
-    task.call(*args, **kwargs)
+    try:
+        task.call(*args, **kwargs)
+    except ObjectDoesNotExist:
+        # Wagtail enqueues per-object jobs (reference index) for rows that a
+        # later save in the same request may replace: nothing left to do.
+        logger.info("%s: object gone before the job ran", module_path)
 
 
 class DjangoQ2Backend(BaseTaskBackend):

@@ -179,7 +179,16 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 16_000_000
 # browsers cannot show to PNG (and renames .jpe) before Wagtail checks the file,
 # so only gif, jpg, jpeg and png are ever stored.
 WAGTAILIMAGES_EXTENSIONS = [
-    "gif", "jpg", "jpeg", "jpe", "bmp", "png", "pbm", "rgb", "xbm", "xpm"
+    "gif",
+    "jpg",
+    "jpeg",
+    "jpe",
+    "bmp",
+    "png",
+    "pbm",
+    "rgb",
+    "xbm",
+    "xpm",
 ]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "alumni_partner.forms.media.PartnerDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf"]

@@ -36,9 +36,16 @@ class Command(BaseCommand):
             raise CommandError(f"Not a valid e-mail address: {options['email']}")
         sector = None
         if options["sector"]:
-            sector = Sector.objects.filter(
-                name__iexact=options["sector"], locale=Locale.get_default()
-            ).first()
+            # casefold() in Python: SQLite's LIKE folds ASCII letters only.
+            wanted = options["sector"].casefold()
+            sector = next(
+                (
+                    s
+                    for s in Sector.objects.filter(locale=Locale.get_default())
+                    if s.name.casefold() == wanted
+                ),
+                None,
+            )
             if sector is None:
                 raise CommandError(f"Unknown sector: {options['sector']}")
         country = (options["country"] or "").upper()

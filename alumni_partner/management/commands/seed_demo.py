@@ -1,0 +1,392 @@
+"""``manage.py seed_demo [--scale small|large]``: demo content with known accounts.
+
+Idempotent: a partner that already exists (by name) is left as it is, vocabularies
+are looked up before they are created, and the demo accounts get their documented
+passwords back. Running the command twice therefore duplicates nothing.
+
+``small`` builds the site tree, translated sectors and categories, several partners
+(each through the same onboarding as the admin action) with logo, banner,
+presentation, YouTube video and brochures, published; English and Arabic
+translations of some pages; one moderated partner; and three accounts:
+
+=========================  ==================  =======================================
+account                    password            role
+=========================  ==================  =======================================
+``admin@alumni.test``      ``alumni-admin``    superuser
+``editor@alumni.test``     ``alumni-editor``   editorial staff (group "Editors")
+``partner@alumni.test``    ``alumni-partner``  first user of the partner Helios Énergie
+=========================  ==================  =======================================
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
+from wagtail_localize.strings import StringValue, extract_strings
+
+from alumni_partner import demo_content
+from alumni_partner.conf import partner_settings
+from alumni_partner.models import (
+    Partner,
+    PartnerCategory,
+    PartnerDocument,
+    PartnerPage,
+    PersonalDetails,
+    Sector,
+)
+from alumni_partner.onboarding import NewPartner, onboard_partner
+from alumni_partner.permissions import apply_moderation
+
+ADMIN_EMAIL = "admin@alumni.test"
+ADMIN_PASSWORD = "alumni-admin"  # noqa: S105 - documented demo credential
+EDITOR_EMAIL = "editor@alumni.test"
+EDITOR_PASSWORD = "alumni-editor"  # noqa: S105 - documented demo credential
+PARTNER_EMAIL = "partner@alumni.test"
+PARTNER_PASSWORD = "alumni-partner"  # noqa: S105 - documented demo credential
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    role: str
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo content: translated sectors and categories, partners with "
+        "logos, banners, presentations, videos and brochures, translations, and "
+        "demo accounts with known passwords. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["small", "large"],
+            default="small",
+            help="small: a handful of complete partners (default).",
+        )
+
+    def handle(self, *args, scale="small", **options):
+        if scale == "large":
+            raise CommandError(
+                "not available yet: the large scale comes with the production issue"
+            )
+        from home.bootstrap import ensure_site
+
+        ensure_site()
+        sectors = seed_vocabulary(Sector, demo_content.SECTORS)
+        categories = seed_vocabulary(PartnerCategory, demo_content.CATEGORIES)
+
+        rows = []
+        for demo in demo_content.PARTNERS:
+            partner = Partner.objects.filter(name=demo.name).first()
+            created = partner is None
+            if created:
+                partner = seed_partner(demo, sectors, categories)
+            rows.append((partner, created))
+        accounts = seed_accounts()
+        self.print_summary(rows, accounts)
+
+    # -- output ---------------------------------------------------------------
+
+    def print_summary(self, rows, accounts: list[Account]) -> None:
+        table = [("Partner", "Country", "Sector", "Category", "Languages", "State")]
+        for partner, created in rows:
+            page = PartnerPage.objects.filter(pk=partner.page_id).first()
+            if page is None:
+                table.append((partner.name, "", "", "", "", "no page"))
+                continue
+            translated = (
+                PartnerPage.objects.filter(
+                    translation_key=page.translation_key, alias_of__isnull=True
+                )
+                .exclude(pk=page.pk)
+                .values_list("locale__language_code", flat=True)
+            )
+            state = "live" if page.live else "draft"
+            if partner.moderated:
+                state += ", moderated"
+            state += ", created" if created else ", already there"
+            table.append(
+                (
+                    partner.name,
+                    str(page.country.code or ""),
+                    str(page.sector or ""),
+                    str(page.category or ""),
+                    "+".join([page.locale.language_code, *sorted(translated)]),
+                    state,
+                )
+            )
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        self.stdout.write("")
+        for n, row in enumerate(table):
+            line = "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            )
+            self.stdout.write(line.rstrip())
+            if n == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo accounts (log in at /admin/):"))
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.email:<22} {account.password:<16} {account.role}"
+            )
+        self.stdout.write("")
+
+
+# -- vocabularies ---------------------------------------------------------------
+
+
+def seed_vocabulary(model, terms: dict[str, dict[str, str]]) -> dict[str, object]:
+    """French terms with their translations; returns the French ones by name."""
+    default = Locale.get_default()
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    result = {}
+    for name, translations in terms.items():
+        term = model.objects.filter(name=name, locale=default).first()
+        if term is None:
+            term = model.objects.create(name=name, locale=default)
+        for code, translated_name in translations.items():
+            locale = locales.get(code)
+            if locale is None or term.has_translation(locale):
+                continue
+            translation = term.copy_for_translation(locale)
+            translation.name = translated_name
+            translation.save()
+        result[name] = term
+    return result
+
+
+# -- partners ------------------------------------------------------------------
+
+
+def _image(title: str, filename: str, data: bytes, collection):
+    image = get_image_model()(
+        title=title,
+        file=ImageFile(io.BytesIO(data), name=filename),
+        collection=collection,
+    )
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def _document(title: str, filename: str, data: bytes, collection):
+    document = get_document_model()(
+        title=title, file=ContentFile(data, name=filename), collection=collection
+    )
+    document._set_document_file_metadata()
+    document.save()
+    return document
+
+
+def seed_partner(demo: demo_content.DemoPartner, sectors, categories) -> Partner:
+    """One complete, published partner, onboarded like the admin action does."""
+    slug = slugify(demo.name)[:40]
+    with transaction.atomic():
+        partner = onboard_partner(
+            NewPartner(
+                name=demo.name,
+                email=demo.email,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                sector=sectors[demo.sector],
+                category=categories[demo.category],
+                country=demo.country,
+            ),
+            send_invitation=False,
+        )
+        collection = partner.collection
+        page = PartnerPage.objects.get(pk=partner.page_id)
+        page.street = demo.street
+        page.postcode = demo.postcode
+        page.city = demo.city
+        page.website = demo.website
+        page.phone = demo.phone
+        page.email = demo.contact_email
+        page.logo = _image(
+            f"Logo – {demo.name}",
+            f"logo-{slug}.png",
+            demo_content.logo_png(demo.initials, demo.colors),
+            collection,
+        )
+        page.banner = _image(
+            f"Bannière – {demo.name}",
+            f"banner-{slug}.png",
+            demo_content.banner_png(demo.name, demo.colors),
+            collection,
+        )
+        blocks = [{"type": "paragraph", "value": html} for html in demo.paragraphs]
+        if demo.illustration:
+            picture = _image(
+                f"{demo.city} – {demo.name}",
+                f"illustration-{slug}.png",
+                demo_content.illustration_png(demo.city, demo.colors),
+                collection,
+            )
+            blocks.insert(
+                1,
+                {"type": "image", "value": {"image": picture.pk, "caption": demo.city}},
+            )
+        if demo.video:
+            blocks.append({"type": "video", "value": demo.video})
+        page.presentation = blocks
+        page.documents = [
+            PartnerDocument(
+                document=_document(
+                    brochure.title,
+                    f"{slug}-{n}.pdf",
+                    demo_content.brochure_pdf(
+                        brochure.title,
+                        [demo.name, f"{demo.city} ({demo.country})", brochure.comment],
+                    ),
+                    collection,
+                ),
+                label=brochure.label,
+                date=brochure.date,
+                comment=brochure.comment,
+                sort_order=n,
+            )
+            for n, brochure in enumerate(demo.brochures)
+        ]
+        page.search_description = demo_content_summary(demo)
+        page.save_revision().publish()
+
+        page.refresh_from_db()
+        for code, translation in demo.translations.items():
+            translate_page(page, code, demo, translation)
+
+        if demo.moderated:
+            partner.moderated = True
+            partner.save(update_fields=["moderated"])
+            apply_moderation(partner)
+    return partner
+
+
+def demo_content_summary(demo: demo_content.DemoPartner, title: str = "") -> str:
+    """The page's search description: its name and city."""
+    return f"{title or demo.name} – {demo.city}"
+
+
+def translate_page(page: PartnerPage, language_code: str, demo, text) -> PartnerPage:
+    """Turn the alias of ``page`` in ``language_code`` into a real translation.
+
+    Done the way wagtail-localize's translation editor does it: a translation
+    source from the French page, a translation record for the target locale,
+    translated strings for its segments, then ``save_target`` (which converts
+    the alias into a page of its own and publishes it). Segments left
+    untranslated keep the French text.
+    """
+    locale = Locale.objects.get(language_code=language_code)
+    mapping: dict[str, str] = {}
+    plain_texts = [
+        (demo.name, text.title),
+        (demo_content_summary(demo), demo_content_summary(demo, title=text.title)),
+    ]
+    for french, translated in plain_texts:
+        mapping[StringValue.from_plaintext(french).data] = StringValue.from_plaintext(
+            translated
+        ).data
+    for french, translated in zip(demo.paragraphs, text.paragraphs, strict=True):
+        _template, french_strings = extract_strings(french)
+        _template, translated_strings = extract_strings(translated)
+        for (fr_value, _a), (tr_value, _b) in zip(
+            french_strings, translated_strings, strict=True
+        ):
+            mapping[fr_value.data] = tr_value.data
+
+    source, _created = TranslationSource.update_or_create_from_instance(page)
+    translation, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale
+    )
+    for segment in StringSegment.objects.filter(source=source).select_related(
+        "string", "context"
+    ):
+        translated = mapping.get(segment.string.data)
+        if translated is None:
+            continue
+        StringTranslation.objects.update_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={
+                "data": translated,
+                "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                "tool_name": "seed_demo",
+            },
+        )
+    translation.save_target(publish=True)
+    return PartnerPage.objects.get(translation_key=page.translation_key, locale=locale)
+
+
+# -- accounts ------------------------------------------------------------------
+
+
+def _account(email: str, password: str, **fields):
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    PersonalDetails.for_user(user)
+    return user
+
+
+def seed_accounts() -> list[Account]:
+    _account(
+        ADMIN_EMAIL,
+        ADMIN_PASSWORD,
+        first_name="Ada",
+        last_name="Admin",
+        is_superuser=True,
+        is_staff=True,
+    )
+    editor = _account(
+        EDITOR_EMAIL,
+        EDITOR_PASSWORD,
+        first_name="Eda",
+        last_name="Éditrice",
+        is_superuser=False,
+        is_staff=False,
+    )
+    editors, _created = Group.objects.get_or_create(name=partner_settings.EDITORS_GROUP)
+    editor.groups.add(editors)
+
+    partner = Partner.objects.get(name=demo_content.PARTNERS[0].name)
+    partner_user = partner.members.filter(email__iexact=PARTNER_EMAIL).first()
+    if partner_user is None:
+        raise CommandError(
+            f"{PARTNER_EMAIL} is not a user of {partner.name}: "
+            "was the demo partner created by hand?"
+        )
+    partner_user.set_password(PARTNER_PASSWORD)
+    partner_user.is_active = True
+    partner_user.save()
+    return [
+        Account(ADMIN_EMAIL, ADMIN_PASSWORD, "superuser"),
+        Account(EDITOR_EMAIL, EDITOR_PASSWORD, "editor (group Editors)"),
+        Account(PARTNER_EMAIL, PARTNER_PASSWORD, f"partner user of {partner.name}"),
+    ]
