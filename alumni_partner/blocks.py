@@ -34,7 +34,9 @@ class YouTubeBlock(blocks.FieldBlock):
             required=required,
             help_text=help_text
             or _("Paste the video's address or YouTube's Share > Embed code."),
-            widget=forms.Textarea(attrs={"rows": 2}),
+            # StreamField shows the block's label as a heading, not a <label>:
+            # without this the textarea has no accessible name (axe "label").
+            widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("YouTube video")}),
         )
         super().__init__(**kwargs)
 

@@ -20,6 +20,9 @@ DEFAULTS = {
     # How often the django-q2 schedule runs Wagtail's publish_scheduled.
     "PUBLISH_SCHEDULED_MINUTES": 5,
     "PARTNERS_PER_PAGE": 12,
+    # How long a partner page's body stays in the fragment cache. Publishing
+    # shows at once; a replaced image or renamed sector within this delay.
+    "PAGE_CACHE_SECONDS": 300,
 }
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -58,7 +59,11 @@ def validate_new_partner(data: NewPartner) -> None:
     errors = {}
     if Partner.objects.filter(name__iexact=data.name.strip()).exists():
         errors["name"] = _("A partner with this name already exists.")
-    if get_user_model().objects.filter(email__iexact=data.email.strip()).exists():
+    email = data.email.strip()
+    users = get_user_model().objects
+    # The username is the address the account was created with: it stays the
+    # login's fallback after the user changes its e-mail (and stays unique).
+    if users.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         errors["email"] = _("An account with this e-mail address already exists.")
     if errors:
         raise ValidationError(errors)
@@ -99,6 +104,7 @@ def onboard_partner(data: NewPartner, *, send_invitation: bool = True) -> Partne
             name=name, page=page, group=group, collection=collection
         )
         permissions.grant_admin_access(group)
+        permissions.grant_editor_permissions()
         permissions.grant_collection_permissions(group, collection)
         # Aliases in the other locales get their permissions through the
         # page_published / post_save signal handler; grant on the source now.

@@ -73,6 +73,22 @@ def grant_page_permissions(group: Group, pages, *, moderated: bool) -> None:
             ).delete()
 
 
+def grant_editor_permissions(pages=None) -> None:
+    """Editors edit, publish and approve in every partner space (DESIGN.md §4).
+
+    Wagtail's default "Editors" group holds add and change on the root page but
+    not publish, so approving a moderated partner's page (which publishes it
+    as the approving editor) was refused. Granted on the partner index of
+    every locale, or on ``pages``.
+    """
+    from .models import PartnerIndexPage
+
+    editors, _ = Group.objects.get_or_create(name=partner_settings.EDITORS_GROUP)
+    if pages is None:
+        pages = PartnerIndexPage.objects.all()
+    grant_page_permissions(editors, pages, moderated=False)
+
+
 def grant_collection_permissions(group: Group, collection) -> None:
     for app_label, codenames in COLLECTION_PERMISSIONS.items():
         for codename in codenames:

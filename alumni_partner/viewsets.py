@@ -120,7 +120,7 @@ class PartnerViewSet(ModelViewSet):
     search_fields = ["name"]
     search_backend_name = None
     list_filter = ["moderated"]
-    create_view_class = PartnerCreateView
+    add_view_class = PartnerCreateView
     edit_view_class = PartnerEditView
 
     def get_form_class(self, for_update=False):

@@ -15,7 +15,7 @@ from wagtail.admin.rich_text.converters.html_to_contentstate import (
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
-from . import admin_views
+from . import admin_views, isolation
 from .forms.accounts import PersonalDetailsForm
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
 from .permissions import is_editor
@@ -91,13 +91,21 @@ class PersonalDetailsPanel(BaseSettingsPanel):
     form_class = PersonalDetailsForm
     form_object = "personal_details"
 
+    template_name = "alumni_partner/admin/personal_details_panel.html"
+
     def get_form(self):
         kwargs = {
             "instance": PersonalDetails.for_user(self.user),
             "prefix": self.name,
         }
         if self.request.method == "POST":
-            return self.form_class(self.request.POST, **kwargs)
+            # The e-mail is the login: Wagtail's name/e-mail panel does not
+            # check that no other account uses it, so this panel does.
+            return self.form_class(
+                self.request.POST,
+                new_email=self.request.POST.get("name_email-email"),
+                **kwargs,
+            )
         return self.form_class(**kwargs)
 
 
@@ -127,35 +135,42 @@ def register_underline_feature(features):
     )
 
 
+STRUCTURE_REFUSALS = {
+    "delete": _("Only editors may delete a partner page."),
+    "move": _("Only editors may move a partner page."),
+    "copy": _("Only editors may copy a partner page."),
+}
+
+
 def _guard_structure(request, page, action: str):
     """Partner pages and the partner index are placed by editors only."""
     if isinstance(page.specific, (PartnerPage, PartnerIndexPage)) and not is_editor(
         request.user
     ):
-        raise PermissionDenied(
-            _("Only editors may %(action)s a partner page.") % {"action": action}
-        )
+        raise PermissionDenied(STRUCTURE_REFUSALS[action])
 
 
 @hooks.register("before_delete_page")
 def forbid_partner_page_delete(request, page):
-    _guard_structure(request, page, _("delete"))
+    _guard_structure(request, page, "delete")
 
 
 @hooks.register("before_move_page")
 def forbid_partner_page_move(request, page, destination):
-    _guard_structure(request, page, _("move"))
+    _guard_structure(request, page, "move")
 
 
 @hooks.register("before_copy_page")
 def forbid_partner_page_copy(request, page):
-    _guard_structure(request, page, _("copy"))
+    _guard_structure(request, page, "copy")
 
 
 @hooks.register("after_edit_page")
 def confirm_organisation_saved(request, page):
     """Guide 2.1: "les informations ont été bien enregistrées"."""
-    if isinstance(page.specific, PartnerPage):
+    # Autosave posts the form in the background and expects JSON: the message
+    # would pile up until the next page load.
+    if isinstance(page.specific, PartnerPage) and request.accepts("text/html"):
         from django.contrib import messages
 
         messages.success(request, _("Your information has been saved."))
@@ -166,3 +181,30 @@ def forbid_partner_page_bulk_structure(request, action_type, objects, action_cla
     if action_type in ("delete", "move"):
         for page in objects:
             _guard_structure(request, page, action_type)
+
+
+# Isolation on Wagtail's side doors (alumni_partner.isolation). The order makes
+# these run after Wagtail's own registrations, which they replace.
+@hooks.register("construct_admin_api", order=100)
+def restrict_admin_api(router):
+    isolation.restrict_admin_api(router)
+
+
+for _bulk_action in isolation.guarded_bulk_actions():
+    hooks.register("register_bulk_action", _bulk_action, order=100)
+
+
+@hooks.register("register_admin_viewset")
+def register_partner_page_viewset():
+    return isolation.PartnerPageViewSet("partner_pages")
+
+
+# order=-1: before wagtail-localize's URLs, so that these paths resolve here.
+@hooks.register("register_admin_urls", order=-1)
+def register_translations_report_urls():
+    return isolation.translations_report_urls()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_partners_pages_from_chooser(pages, request):
+    return isolation.guard_page_chooser(pages, request)

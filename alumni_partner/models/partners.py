@@ -22,7 +22,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Orderable, Page
+from wagtail.models import Collection, Locale, Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -116,6 +116,30 @@ class Partner(models.Model):
         return self.members.filter(pk=user.pk).exists()
 
 
+def label_terms(partner_pages) -> None:
+    """Set ``sector_label`` and ``category_label`` in the visitor's language.
+
+    One query per vocabulary for a whole listing, where ``sector.localized`` in
+    the template would cost one per card.
+    """
+    partner_pages = list(partner_pages)
+    locale = Locale.get_active()
+    for field, model in (("sector", Sector), ("category", PartnerCategory)):
+        terms = [getattr(p, field) for p in partner_pages if getattr(p, field)]
+        names = {}
+        if any(term.locale_id != locale.pk for term in terms):
+            names = dict(
+                model.objects.filter(
+                    locale=locale,
+                    translation_key__in={term.translation_key for term in terms},
+                ).values_list("translation_key", "name")
+            )
+        for page in partner_pages:
+            term = getattr(page, field)
+            label = names.get(term.translation_key, term.name) if term else ""
+            setattr(page, f"{field}_label", label)
+
+
 class PartnerIndexPage(Page):
     """The list of partners, with filters by sector, category, country and search."""
 
@@ -144,8 +168,10 @@ class PartnerIndexPage(Page):
         if form.is_valid():
             partners = form.filter(partners)
         paginator = Paginator(partners, partner_settings.PARTNERS_PER_PAGE)
+        page_of_partners = paginator.get_page(request.GET.get("page"))
+        label_terms(page_of_partners.object_list)
         context["filter_form"] = form
-        context["partners"] = paginator.get_page(request.GET.get("page"))
+        context["partners"] = page_of_partners
         return context
 
 
@@ -303,9 +329,29 @@ class PartnerPage(Page):
         query = quote_plus(", ".join(self.address_lines))
         return f"https://maps.google.com/maps?q={query}&output=embed"
 
+    @property
+    def cache_seconds(self) -> int:
+        """How long the public page's body stays in the fragment cache.
+
+        Publishing changes :attr:`cache_key`, so a published change shows at once;
+        an edit to a shared object only (an image or PDF replaced, a sector
+        renamed) shows within this delay. ``0`` turns the cache off.
+        """
+        return partner_settings.PAGE_CACHE_SECONDS
+
+    def get_cache_key_components(self):
+        # The translation key is random: a page whose id is reused (a test
+        # database, a restored dump) never gets another page's cached body.
+        return [*super().get_cache_key_components(), self.translation_key]
+
     def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
         context = super().get_context(request, *args, **kwargs)
-        context["brochures"] = self.documents.select_related("document").all()
+        # Lazy: neither built nor queried when the body comes from the cache.
+        context["brochures"] = SimpleLazyObject(
+            lambda: self.documents.select_related("document").all()
+        )
         return context
 
 

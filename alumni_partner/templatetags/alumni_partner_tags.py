@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 register = template.Library()
 
@@ -23,16 +23,19 @@ def page_languages(context, page: Page | None) -> list[dict]:
     links = []
     if page is None:
         return links
+    # One query on the base page table (get_url needs nothing specific, and a
+    # specific model would load five presentations), each page with its locale.
+    # Listed by language code, Locale's ordering, without querying Locale again.
     pages = {
         p.locale.language_code: p
-        for p in page.get_translations(inclusive=True).select_related("locale")
+        for p in Page.objects.filter(
+            translation_key=page.translation_key
+        ).select_related("locale")
     }
-    for locale in Locale.objects.all():
-        code = locale.language_code
-        target = pages.get(code)
-        if target is None or code not in names:
+    for code in sorted(pages):
+        if code not in names:
             continue
-        url = target.get_url(request)
+        url = pages[code].get_url(request)
         if url:
             links.append(
                 {

@@ -70,3 +70,14 @@ def test_partner_index_is_served_in_every_locale(client, published):
         response = client.get(f"{prefix}/partners/")
         assert response.status_code == 200, prefix
         assert names(response) == {"Acme", "Globex", "Initech"}
+
+
+def test_partner_index_names_sectors_in_the_visitors_language(client, published):
+    energy = published["energy"]
+    english = energy.copy_for_translation(Locale.objects.get(language_code="en"))
+    english.name = "Energy"
+    english.save()
+    assert "Energy" in client.get("/en/partners/").content.decode()
+    french = client.get("/partners/").content.decode()
+    assert "Énergie" in french
+    assert "Energy" not in french

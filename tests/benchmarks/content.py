@@ -1,0 +1,188 @@
+"""Realistic partner content shared by the benchmark and the query-count tests.
+
+Everything is built through the plugin's own onboarding and Wagtail's normal
+publishing, so the pages measured are the pages visitors get: a partner page
+with a full presentation (rich text with links, images, YouTube videos), a
+logo, a banner, sector, category and brochures; plus aliases in every locale.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from alumni_partner.models import (
+    Partner,
+    PartnerCategory,
+    PartnerDocument,
+    PartnerIndexPage,
+    Sector,
+)
+from alumni_partner.onboarding import NewPartner, onboard_partner
+
+# A minimal but valid one-page PDF.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+VIDEO_URLS = (
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+)
+
+
+def make_image(title: str, size=(800, 600), color=(30, 90, 160), collection=None):
+    """A Wagtail image with a real PNG file of ``size``."""
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, "PNG")
+    kwargs = {"collection": collection} if collection is not None else {}
+    image = get_image_model()(
+        title=title,
+        file=ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.png"),
+        **kwargs,
+    )
+    image.save()
+    return image
+
+
+def make_pdf(title: str, collection=None):
+    """A Wagtail document holding a small PDF."""
+    kwargs = {"collection": collection} if collection is not None else {}
+    document = get_document_model()(title=title, **kwargs)
+    document.file.save(
+        f"{title.lower().replace(' ', '-')}.pdf", ContentFile(PDF_BYTES), save=False
+    )
+    document.save()
+    return document
+
+
+def presentation(images, link_page=None) -> list[dict]:
+    """A full presentation: four paragraphs with links, the images, two videos."""
+    internal = (
+        f' Voir aussi <a linktype="page" id="{link_page.pk}">nos partenaires</a>.'
+        if link_page is not None
+        else ""
+    )
+    paragraphs = [
+        "<p>Fondée en 1998, notre organisation accompagne les <b>diplômés "
+        "étrangers</b> dans leur carrière en France et à l'international. "
+        'Découvrez <a href="https://example.org/a-propos">notre histoire</a>.</p>',
+        "<p>Nous proposons des stages, des <i>volontariats</i> et des emplois "
+        'dans <a href="https://example.org/metiers">douze métiers</a>.'
+        f"{internal}</p>",
+        "<ul><li>Mentorat</li><li>Ateliers CV</li><li>Rencontres</li></ul>"
+        '<p>Écrivez-nous : <a href="mailto:contact@example.org">'
+        "contact@example.org</a>.</p>",
+        "<p>Nos brochures présentent nos programmes en détail ; nos offres "
+        "sont publiées chaque mois sur "
+        '<a href="https://example.org/offres">notre site</a>.</p>',
+    ]
+    blocks: list[dict] = [{"type": "paragraph", "value": paragraphs[0]}]
+    blocks.append(
+        {"type": "image", "value": {"image": images[0].pk, "caption": "Nos locaux"}}
+    )
+    blocks.append({"type": "paragraph", "value": paragraphs[1]})
+    blocks.append({"type": "video", "value": VIDEO_URLS[0]})
+    for image in images[1:]:
+        blocks.append({"type": "image", "value": {"image": image.pk, "caption": ""}})
+    blocks.append({"type": "paragraph", "value": paragraphs[2]})
+    blocks.append({"type": "video", "value": VIDEO_URLS[1]})
+    blocks.append({"type": "paragraph", "value": paragraphs[3]})
+    return blocks
+
+
+def vocabulary() -> tuple[Sector, PartnerCategory]:
+    """A sector and a category in the default locale (created once)."""
+    from wagtail.models import Locale
+
+    locale = Locale.get_default()
+    sector, _ = Sector.objects.get_or_create(name="Énergie", locale=locale)
+    category, _ = PartnerCategory.objects.get_or_create(
+        name="Entreprise", locale=locale
+    )
+    return sector, category
+
+
+def add_brochures(partner: Partner, count: int, *, start: int = 0) -> None:
+    """``count`` more brochures (PDF documents) on the partner's page."""
+    page = partner.page
+    for n in range(start, start + count):
+        PartnerDocument.objects.create(
+            page=page,
+            document=make_pdf(f"{partner.name} brochure {n + 1}", partner.collection),
+            label=f"Brochure {n + 1}",
+            date=date(2024, 1 + n % 12, 1 + n % 28),
+            comment="Programme détaillé." if n % 2 else "",
+            sort_order=n,
+        )
+
+
+def full_partner(
+    name: str, *, brochures: int = 1, images: int = 3, publish: bool = True
+) -> Partner:
+    """Onboard ``name`` and fill its page like a complete partner would."""
+    sector, category = vocabulary()
+    partner = onboard_partner(
+        NewPartner(name=name, email=f"contact@{name.lower().replace(' ', '-')}.test"),
+        send_invitation=False,
+    )
+    page = partner.page
+    collection = partner.collection
+    pictures = [
+        make_image(f"{name} photo {n + 1}", collection=collection)
+        for n in range(images)
+    ]
+    page.logo = make_image(f"{name} logo", (400, 240), (200, 40, 40), collection)
+    page.banner = make_image(f"{name} banner", (1600, 400), (20, 20, 20), collection)
+    page.street = "12 rue de la Paix"
+    page.postcode = "75002"
+    page.city = "Paris"
+    page.country = "FR"
+    page.website = "https://example.org"
+    page.phone = "+33 1 23 45 67 89"
+    page.email = "contact@example.org"
+    page.sector = sector
+    page.category = category
+    page.search_description = f"{name}, partenaire de France Alumni."
+    index = PartnerIndexPage.objects.filter(locale=page.locale).first()
+    page.presentation = presentation(pictures, link_page=index)
+    page.save()
+    add_brochures(partner, brochures)
+    if publish:
+        page.save_revision().publish()
+    partner.refresh_from_db()
+    return partner
+
+
+def listed_partner(name: str) -> Partner:
+    """A published partner with what the index and home cards show: logo, terms."""
+    sector, category = vocabulary()
+    partner = onboard_partner(
+        NewPartner(
+            name=name,
+            email=f"contact@{name.lower().replace(' ', '-')}.test",
+            sector=sector,
+            category=category,
+            country="FR",
+        ),
+        send_invitation=False,
+    )
+    page = partner.page
+    page.logo = make_image(
+        f"{name} logo", (400, 240), (200, 40, 40), partner.collection
+    )
+    page.city = "Lyon"
+    page.save()
+    page.save_revision().publish()
+    partner.refresh_from_db()
+    return partner
