@@ -8,18 +8,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from . import youtube
-
-#: The guide's toolbar (2.2) as far as Draftail offers it; undo/redo and paste
-#: clean-up (plain text, Word) are built into Draftail.
-PRESENTATION_FEATURES = [
-    "bold",
-    "italic",
-    "underline",
-    "strikethrough",
-    "link",
-    "ul",
-    "ol",
-]
+from .conf import PRESENTATION_FEATURES
 
 
 class YouTubeBlock(blocks.FieldBlock):

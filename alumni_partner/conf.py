@@ -8,6 +8,19 @@ Every setting is read from Django settings as ``ALUMNI_PARTNER_<NAME>``::
 
 from django.conf import settings
 
+#: The guide's toolbar (2.2) as far as Draftail offers it; undo/redo and paste
+#: clean-up (plain text, Word) are built into Draftail. Settings import it for
+#: the default rich text editor, so it lives here and not in blocks.py.
+PRESENTATION_FEATURES = [
+    "bold",
+    "italic",
+    "underline",
+    "strikethrough",
+    "link",
+    "ul",
+    "ol",
+]
+
 DEFAULTS = {
     # Guide 2.1: "la taille maximale des photos ne peut pas excéder 200ko".
     "LOGO_MAX_BYTES": 200 * 1024,

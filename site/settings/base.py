@@ -11,6 +11,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from alumni_partner.conf import PRESENTATION_FEATURES
+from alumni_partner.uploads import LOGO_EXTENSIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "site"
 
@@ -178,18 +181,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 16_000_000
 # The guide's formats. alumni_partner.forms.media converts the ones that Willow and
 # browsers cannot show to PNG (and renames .jpe) before Wagtail checks the file,
 # so only gif, jpg, jpeg and png are ever stored.
-WAGTAILIMAGES_EXTENSIONS = [
-    "gif",
-    "jpg",
-    "jpeg",
-    "jpe",
-    "bmp",
-    "png",
-    "pbm",
-    "rgb",
-    "xbm",
-    "xpm",
-]
+WAGTAILIMAGES_EXTENSIONS = list(LOGO_EXTENSIONS)
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "alumni_partner.forms.media.PartnerDocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -200,17 +192,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
-        "OPTIONS": {
-            "features": [
-                "bold",
-                "italic",
-                "underline",
-                "strikethrough",
-                "link",
-                "ul",
-                "ol",
-            ]
-        },
+        "OPTIONS": {"features": PRESENTATION_FEATURES},
     }
 }
 
