@@ -37,9 +37,8 @@ class PartnerPasswordResetForm(PasswordResetForm):
 
     Django mails only users with a usable password, so a partner user whose
     invitation link expired got nothing. Such a user (active, member of a
-    partner, never logged in) gets the same link as the invitation. Enable with
-    ``WAGTAILADMIN_USER_PASSWORD_RESET_FORM =
-    "alumni_partner.forms.accounts.PartnerPasswordResetForm"``.
+    partner, never logged in) gets the same link as the invitation. Enabled by
+    ``WAGTAILADMIN_USER_PASSWORD_RESET_FORM`` in the demo site's settings.
     """
 
     def get_users(self, email):

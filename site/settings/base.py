@@ -174,6 +174,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WAGTAIL_SITE_NAME = "France Alumni – Espace partenaire"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILADMIN_USER_LOGIN_FORM = "alumni_partner.forms.accounts.EmailLoginForm"
+# "Mot de passe oublié" also for an invited partner user who never set a password.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = (
+    "alumni_partner.forms.accounts.PartnerPasswordResetForm"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_FORM_BASE = "alumni_partner.forms.media.PartnerImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 200 * 1024
