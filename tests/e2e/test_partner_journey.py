@@ -127,6 +127,17 @@ def partner_sets_password(page: Page, base_url: str, smtp_server, shot) -> None:
     shot(page, "partner-password-set")
 
 
+#: The tabs of the partner page's form, in order. Their ids come from their
+#: translated headings ("Informations" in French), so tests go by position.
+PARTNER_FORM_TABS = ("organisation", "information", "media", "promote")
+
+
+def open_tab(page, tab: str) -> None:
+    page.locator('a[role="tab"][id^="tab-label-"]').nth(
+        PARTNER_FORM_TABS.index(tab)
+    ).click()
+
+
 def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     page.goto("/admin/login/")
     assert_accessible(page, "the admin login page")
@@ -168,7 +179,7 @@ def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     shot(page, "partner-logo-chosen")
 
     # Information tab: a rich text paragraph and a YouTube video (share code).
-    page.locator("#tab-label-information").click()
+    open_tab(page, "information")
     page.locator("#presentation-root .c-sf-add-button").first.click()
     page.get_by_role("option", name=re.compile(r"^Text")).click()
     editor = page.locator("#presentation-root .DraftEditor-root [contenteditable=true]")
@@ -184,7 +195,7 @@ def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     shot(page, "partner-presentation")
 
     # Media tab: a brochure, a real PDF uploaded through the document chooser.
-    page.locator("#tab-label-media").click()
+    open_tab(page, "media")
     page.locator("#id_documents-ADD").click()
     page.fill("#id_documents-0-label", "Plaquette 2026")
     page.fill("#id_documents-0-comment", "Notre offre en quatre pages.")
@@ -197,7 +208,7 @@ def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     shot(page, "partner-brochure")
     # The whole form again, now with blocks, choosers and an inline panel filled.
     for tab in ("organisation", "information", "media"):
-        page.locator(f"#tab-label-{tab}").click()
+        open_tab(page, tab)
         assert_accessible(
             page,
             f'the filled "Mon organisation" form ({tab} tab)',
@@ -207,9 +218,9 @@ def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     publish(page)
     messages = page.locator(".messages")
     expect(messages).to_contain_text(either("a été publiée", "has been published"))
-    # Guide 2.1's confirmation ("informations bien enregistrées").
+    # Guide 2.1: "les informations ont été bien enregistrées".
     expect(messages).to_contain_text(
-        either("informations bien enregistrées", "Your information has been saved")
+        either("informations ont été bien enregistrées", "Your information has been saved")
     )
     shot(page, "partner-published")
 
