@@ -220,7 +220,9 @@ def partner_fills_organisation(page: Page, base_url: str, shot) -> None:
     expect(messages).to_contain_text(either("a été publiée", "has been published"))
     # Guide 2.1: "les informations ont été bien enregistrées".
     expect(messages).to_contain_text(
-        either("informations ont été bien enregistrées", "Your information has been saved")
+        either(
+            "informations ont été bien enregistrées", "Your information has been saved"
+        )
     )
     shot(page, "partner-published")
 
