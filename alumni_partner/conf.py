@@ -8,6 +8,8 @@ Every setting is read from Django settings as ``ALUMNI_PARTNER_<NAME>``::
 
 from django.conf import settings
 
+from . import uploads
+
 #: The guide's toolbar (2.2) as far as Draftail offers it; undo/redo and paste
 #: clean-up (plain text, Word) are built into Draftail. Settings import it for
 #: the default rich text editor, so it lives here and not in blocks.py.
@@ -23,9 +25,9 @@ PRESENTATION_FEATURES = [
 
 DEFAULTS = {
     # Guide 2.1: "la taille maximale des photos ne peut pas excéder 200ko".
-    "LOGO_MAX_BYTES": 200 * 1024,
+    "LOGO_MAX_BYTES": uploads.LOGO_MAX_BYTES,
     # A pixel cap for logos and banners: a 5 KB file can declare billions of pixels.
-    "MAX_IMAGE_PIXELS": 16_000_000,
+    "MAX_IMAGE_PIXELS": uploads.MAX_IMAGE_PIXELS,
     "BROCHURE_MAX_BYTES": 10 * 1024 * 1024,
     # Name of the editorial staff group (Wagtail creates "Editors").
     "EDITORS_GROUP": "Editors",

@@ -12,7 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from alumni_partner.conf import PRESENTATION_FEATURES
-from alumni_partner.uploads import LOGO_EXTENSIONS
+from alumni_partner.uploads import LOGO_EXTENSIONS, LOGO_MAX_BYTES, MAX_IMAGE_PIXELS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "site"
@@ -180,8 +180,8 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = (
 )
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_FORM_BASE = "alumni_partner.forms.media.PartnerImageForm"
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 200 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 16_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = LOGO_MAX_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 # The guide's formats. alumni_partner.forms.media converts the ones that Willow and
 # browsers cannot show to PNG (and renames .jpe) before Wagtail checks the file,
 # so only gif, jpg, jpeg and png are ever stored.
