@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from . import youtube
@@ -74,3 +75,31 @@ class PresentationBlock(blocks.StreamBlock):
     )
     image = CaptionedImageBlock()
     video = YouTubeBlock()
+
+
+class DocumentLinkBlock(blocks.StructBlock):
+    """A link to a PDF of the media library, with an optional label."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    label = blocks.CharBlock(
+        label=_("Label"),
+        required=False,
+        max_length=250,
+        help_text=_("Shown instead of the document's title."),
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "alumni_partner/blocks/document_link.html"
+
+
+class NewsBodyBlock(blocks.StreamBlock):
+    """The body of a news (guide 3.2: "la mise en page du contenu")."""
+
+    paragraph = blocks.RichTextBlock(
+        features=PRESENTATION_FEATURES, label=_("Text"), icon="pilcrow"
+    )
+    image = CaptionedImageBlock()
+    video = YouTubeBlock()
+    document = DocumentLinkBlock()

@@ -38,6 +38,17 @@ DEFAULTS = {
     # How long a partner page's body stays in the fragment cache. Publishing
     # shows at once; a replaced image or renamed sector within this delay.
     "PAGE_CACHE_SECONDS": 300,
+    # Guide 3.2: a news "sera affichée pendant 2 mois"; publishing again extends it.
+    "NEWS_LIFETIME_MONTHS": 2,
+    "NEWS_PER_PAGE": 10,
+    "NEWS_ADMIN_PER_PAGE": 20,
+    # How many of a partner's latest news its public page shows.
+    "PARTNER_PAGE_NEWS": 3,
+    "HOME_FEATURED_NEWS": 4,
+    # The statistics panel's chart covers this many days.
+    "STATS_DAYS": 90,
+    # A visitor's views of one news count once per this many seconds.
+    "VIEW_DEDUP_SECONDS": 24 * 3600,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django_q.models import Schedule
 
 from .conf import partner_settings
@@ -18,10 +19,21 @@ def ensure_schedules(**kwargs) -> None:
     Schedule.objects.update_or_create(
         name=PUBLISH_SCHEDULED,
         defaults={
-            "func": "django.core.management.call_command",
-            "args": "'publish_scheduled'",
+            "func": "alumni_partner.schedules.publish_scheduled",
             "schedule_type": Schedule.MINUTES,
             "minutes": partner_settings.PUBLISH_SCHEDULED_MINUTES,
             "repeats": -1,
         },
     )
+
+
+def publish_scheduled() -> None:
+    """Wagtail's scheduled publishing, then forget the expiries it applied.
+
+    News leave the public site here when their two months are over; they then
+    show under "archived" in the news admin.
+    """
+    from .news_lifecycle import clear_past_expiries
+
+    call_command("publish_scheduled")
+    clear_past_expiries()

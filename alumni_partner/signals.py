@@ -1,9 +1,11 @@
-"""Signal handlers that keep permissions in step with the page tree."""
+"""Signal handlers: permissions follow the page tree; news get their lifetime."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
-from .models import PartnerPage
+from . import news_lifecycle
+from .models import NewsPage, PartnerPage
 from .permissions import sync_page_permissions
 
 
@@ -16,3 +18,9 @@ def grant_permissions_on_new_translation(sender, instance, created, raw=False, *
     """
     if created and not raw:
         sync_page_permissions(instance)
+
+
+@receiver(page_published, sender=NewsPage)
+def start_news_lifetime(sender, instance, revision=None, **kwargs):
+    """Publishing a news (or approving it) gives it two months online."""
+    news_lifecycle.set_expiry_on_publish(instance)

@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import onboarding, permissions
-from .models import Partner, PartnerCategory, Sector
+from .models import AudienceGroup, NewsType, Partner, PartnerCategory, Sector
 
 
 class PartnerCreateForm(forms.ModelForm):
@@ -139,28 +139,44 @@ class PartnerViewSet(ModelViewSet):
         ]
 
 
-class SectorViewSet(SnippetViewSet):
+class VocabularyViewSet(SnippetViewSet):
+    """A translatable list of terms, edited by the editorial staff."""
+
+    icon = "tag"
+    search_fields = ["name"]
+    search_backend_name = None
+    list_display = ["name"]
+
+
+class SectorViewSet(VocabularyViewSet):
     model = Sector
-    icon = "tag"
     menu_label = _("Sectors")
-    search_fields = ["name"]
-    search_backend_name = None
-    list_display = ["name"]
 
 
-class PartnerCategoryViewSet(SnippetViewSet):
+class PartnerCategoryViewSet(VocabularyViewSet):
     model = PartnerCategory
-    icon = "tag"
     menu_label = _("Partner categories")
-    search_fields = ["name"]
-    search_backend_name = None
-    list_display = ["name"]
+
+
+class NewsTypeViewSet(VocabularyViewSet):
+    model = NewsType
+    menu_label = _("News types")
+
+
+class AudienceGroupViewSet(VocabularyViewSet):
+    model = AudienceGroup
+    menu_label = _("Audience groups")
 
 
 class VocabularyViewSetGroup(SnippetViewSetGroup):
-    """The translatable terms that describe partners."""
+    """The translatable terms that describe partners and their news."""
 
-    items = (SectorViewSet, PartnerCategoryViewSet)
+    items = (
+        SectorViewSet,
+        PartnerCategoryViewSet,
+        NewsTypeViewSet,
+        AudienceGroupViewSet,
+    )
     menu_icon = "tag"
     menu_label = _("Vocabularies")
     menu_name = "partner-vocabularies"

@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page, Site, WorkflowPage
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
-from alumni_partner.models import PartnerIndexPage
+from alumni_partner.models import NewsIndexPage, PartnerIndexPage
 
 from .models import HomePage
 
@@ -81,6 +81,16 @@ def ensure_site() -> HomePage:
             )
         )
         index.save_revision().publish()
+    if not NewsIndexPage.objects.filter(locale=default).exists():
+        feed = home.add_child(
+            instance=NewsIndexPage(
+                title="Actualités",
+                slug="news",
+                locale=default,
+                introduction="Les dernières nouvelles des partenaires du réseau.",
+            )
+        )
+        feed.save_revision().publish()
     # Wagtail's default "Moderators approval" workflow on the root would put every
     # partner's "Publish" beside a "Submit": partners publish directly unless an
     # editor switches them to moderated (alumni_partner.permissions).

@@ -243,7 +243,7 @@ class PartnerPage(Page):
     base_form_class = PartnerPageForm
     template = "alumni_partner/pages/partner_page.html"
     parent_page_types = ["alumni_partner.PartnerIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["alumni_partner.NewsPage"]
 
     search_fields = Page.search_fields + [
         index.SearchField("city"),

@@ -32,3 +32,19 @@ class PartnerCategory(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("partner category")
         verbose_name_plural = _("partner categories")
+
+
+class NewsType(Vocabulary):
+    """A kind of news (guide 3.2: "le type de news"): event, call, award..."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("news type")
+        verbose_name_plural = _("news types")
+
+
+class AudienceGroup(Vocabulary):
+    """A group of alumni a news is meant for (guide 3.2: "les groupes")."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("audience group")
+        verbose_name_plural = _("audience groups")

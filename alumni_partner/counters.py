@@ -1,0 +1,190 @@
+"""Counting news views and likes, and the per-partner statistics built on them.
+
+A view costs one UPDATE of a per-day row (an INSERT on the day's first view)
+and one cache ``add`` that keeps a visitor's reloads from counting again. Bots
+and previews are not counted (DESIGN.md §7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .conf import partner_settings
+from .models import NewsDailyViews, NewsLike, NewsPage
+
+# Self-declared robots, link previews and scripted clients. Browsers, headless
+# ones included, are counted.
+BOT_USER_AGENT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|facebookexternalhit|embedly|"
+    r"preview|monitor|curl/|wget/|python-|java/|go-http|httpclient|okhttp|"
+    r"libwww|scrapy|feedfetcher|lighthouse",
+    re.IGNORECASE,
+)
+
+
+def is_bot(user_agent: str) -> bool:
+    """Robots and scripts, and clients that do not say what they are."""
+    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
+
+
+def _visitor_fingerprint(request) -> str:
+    """A salted, non-reversible id of the visitor for the de-duplication key."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if request.user.is_authenticated:
+        raw = f"user:{request.user.pk}"
+    elif session_key:
+        raw = f"session:{session_key}"
+    else:
+        raw = "{}|{}".format(
+            request.META.get("REMOTE_ADDR", ""),
+            request.META.get("HTTP_USER_AGENT", ""),
+        )
+    return salted_hmac("alumni_partner.views", raw).hexdigest()[:24]
+
+
+def should_count(request) -> bool:
+    """Whether this request is a visitor reading the live page."""
+    if request.method != "GET" or getattr(request, "is_preview", False):
+        return False
+    return not is_bot(request.META.get("HTTP_USER_AGENT", ""))
+
+
+def record_view(news: NewsPage, request) -> bool:
+    """Count one view of ``news`` by this visitor today; ``True`` if counted."""
+    if not should_count(request):
+        return False
+    key = f"alumni_partner:view:{news.translation_key}:{_visitor_fingerprint(request)}"
+    if not cache.add(key, 1, partner_settings.VIEW_DEDUP_SECONDS):
+        return False
+    add_views(news, timezone.localdate())
+    return True
+
+
+def add_views(news: NewsPage, day: date, views: int = 1) -> None:
+    """Add ``views`` to the news page's row for ``day``, creating it if needed."""
+    rows = NewsDailyViews.objects.filter(page_id=news.pk, day=day)
+    if rows.update(views=F("views") + views):
+        return
+    try:
+        with transaction.atomic():
+            NewsDailyViews.objects.create(
+                page_id=news.pk,
+                translation_key=news.translation_key,
+                day=day,
+                views=views,
+            )
+    except IntegrityError:
+        # Another request created the day's row first.
+        rows.update(views=F("views") + views)
+
+
+def set_like(news: NewsPage, user, liked: bool) -> int:
+    """Like or unlike; idempotent, so a double click likes once. Returns the count.
+
+    The form says which state it wants rather than "toggle": two clicks on
+    "J'aime" sent before the first answer must not cancel each other.
+    """
+    mine = NewsLike.objects.filter(translation_key=news.translation_key, user=user)
+    if liked:
+        try:
+            with transaction.atomic():
+                NewsLike.objects.get_or_create(
+                    translation_key=news.translation_key,
+                    user=user,
+                    defaults={"page": news},
+                )
+        except IntegrityError:
+            pass  # The same member's other request won the race: liked once.
+    else:
+        mine.delete()
+    return like_count(news)
+
+
+def like_count(news: NewsPage) -> int:
+    return NewsLike.objects.filter(translation_key=news.translation_key).count()
+
+
+def has_liked(news: NewsPage, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return NewsLike.objects.filter(
+        translation_key=news.translation_key, user=user
+    ).exists()
+
+
+@dataclass
+class DayFigures:
+    day: date
+    views: int = 0
+    likes: int = 0
+
+
+@dataclass
+class NewsStatistics:
+    """A partner's (or the whole network's) figures for the statistics panel."""
+
+    published: int
+    archived: int
+    total_views: int
+    total_likes: int
+    days: list[DayFigures] = field(default_factory=list)
+
+    @property
+    def period_views(self) -> int:
+        return sum(d.views for d in self.days)
+
+    @property
+    def period_likes(self) -> int:
+        return sum(d.likes for d in self.days)
+
+    @property
+    def peak(self) -> int:
+        """The highest daily figure, the chart's full height (at least 1)."""
+        return max([1, *(max(d.views, d.likes) for d in self.days)])
+
+
+def news_statistics(news: QuerySet, days: int | None = None) -> NewsStatistics:
+    """Figures over ``news`` (a queryset of news in one locale) for ``days`` days.
+
+    Pass the partner's news in the default locale; views and likes of their
+    translations are included through the translation key.
+    """
+    days = days or partner_settings.STATS_DAYS
+    keys = news.values("translation_key")
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    series = {
+        start + timedelta(days=i): DayFigures(start + timedelta(days=i))
+        for i in range(days)
+    }
+    views = NewsDailyViews.objects.filter(translation_key__in=keys)
+    likes = NewsLike.objects.filter(translation_key__in=keys)
+    for row in (
+        views.filter(day__gte=start).values("day").annotate(n=Sum("views")).order_by()
+    ):
+        series[row["day"]].views = row["n"]
+    for row in (
+        likes.filter(created_at__gte=timezone.now() - timedelta(days=days))
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if row["day"] in series:
+            series[row["day"]].likes = row["n"]
+    return NewsStatistics(
+        published=news.filter(live=True).count(),
+        archived=news.filter(live=False, first_published_at__isnull=False).count(),
+        total_views=views.aggregate(n=Sum("views"))["n"] or 0,
+        total_likes=likes.count(),
+        days=list(series.values()),
+    )
