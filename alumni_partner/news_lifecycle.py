@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .conf import partner_settings
 from .models import NewsPage, Partner
@@ -39,12 +39,13 @@ def expiry_from(start: datetime) -> datetime:
 
 def source_of(news: NewsPage) -> NewsPage:
     """The news in the default locale (the one the partner writes)."""
-    if news.locale_id == news.get_default_locale().pk:
+    # Not news.get_default_locale(): for a page, that is its parent's locale.
+    default_locale = Locale.get_default()
+    if news.locale_id == default_locale.pk:
         return news
     return (
         NewsPage.objects.filter(
-            translation_key=news.translation_key,
-            locale_id=news.get_default_locale().pk,
+            translation_key=news.translation_key, locale=default_locale
         ).first()
         or news
     )
@@ -54,7 +55,8 @@ def set_expiry_on_publish(news: NewsPage) -> None:
     """Start (or restart) the two-month clock of a news that just went live.
 
     Called on ``page_published``, so a moderated partner's clock starts at the
-    editor's approval. An expiry typed in by the partner is kept. Translations
+    editor's approval. An expiry typed in by the partner (``custom_expiry``) is
+    kept. Translations
     take their source's expiry: wagtail-localize never syncs it (DESIGN.md §10).
     """
     if not news.live:
@@ -68,7 +70,7 @@ def set_expiry_on_publish(news: NewsPage) -> None:
         news.expire_at = expire_at
         return
     expire_at = news.expire_at
-    if expire_at is None or expire_at <= timezone.now():
+    if not news.custom_expiry or expire_at is None or expire_at <= timezone.now():
         expire_at = expiry_from(news.last_published_at or timezone.now())
     news.expire_at = expire_at
     # Every locale's page, live or not: a translation published later reads it.
@@ -150,6 +152,7 @@ def _fresh_revision(page: NewsPage, user):
     """A new revision of ``page`` with the expiry cleared, ready to publish."""
     latest = page.get_latest_revision_as_object()
     latest.expire_at = None
+    latest.custom_expiry = False
     latest.go_live_at = None
     return latest.save_revision(user=user, log_action=False)
 

@@ -91,3 +91,57 @@ def smtp_server(settings):
         settings.EMAIL_USE_TLS = False
         settings.EMAIL_USE_SSL = False
         yield server
+
+
+@pytest.fixture
+def news_type(site_tree):
+    from alumni_partner.models import NewsType
+
+    return NewsType.objects.create(name="Événement")
+
+
+@pytest.fixture
+def audience_group(site_tree):
+    from alumni_partner.models import AudienceGroup
+
+    return AudienceGroup.objects.create(name="Ingénieurs")
+
+
+@pytest.fixture
+def make_news(news_type):
+    """A news under ``partner``'s French page, published through Wagtail's actions."""
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    from alumni_partner.models import NewsPage
+
+    def make(partner: Partner, title: str = "Forum emploi", publish=True, **fields):
+        fields.setdefault("news_type", news_type)
+        news = partner.page.add_child(
+            instance=NewsPage(title=title, live=False, **fields)
+        )
+        # As the admin does (wagtail-localize's after_create_page hook).
+        create_aliases_for_new_page(news)
+        revision = news.save_revision(user=partner.members.first())
+        if publish:
+            revision.publish(user=partner.members.first())
+        news.refresh_from_db()
+        return news
+
+    return make
+
+
+@pytest.fixture
+def news(partner, make_news):
+    return make_news(partner)
+
+
+@pytest.fixture
+def alumnus(db):
+    """A registered member of the public site: no access to the admin."""
+    return get_user_model().objects.create_user(
+        username="alumnus@alumni.test",
+        email="alumnus@alumni.test",
+        password=PASSWORD,
+        first_name="Amina",
+        last_name="Alumna",
+    )

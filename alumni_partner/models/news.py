@@ -16,7 +16,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Locale, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -85,14 +85,14 @@ NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 class NewsPageForm(WagtailAdminPageForm):
     """The news form: vocabularies in the default language and the expiry rule.
 
-    An expiry left as it was is cleared, so that publishing sets a fresh one
-    (guide 3.2: "pour prolonger une news, il suffit de l'éditer et de
-    l'enregistrer à nouveau"); an expiry the partner types in is kept.
+    With the expiry left empty, every publication sets a fresh one (guide 3.2:
+    "pour prolonger une news, il suffit de l'éditer et de l'enregistrer à
+    nouveau"); an expiry the partner types in is kept (``custom_expiry``).
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        default_locale = self.instance.get_default_locale()
+        default_locale = Locale.get_default()
         for name, model in (
             ("news_type", NewsType),
             ("audience_groups", AudienceGroup),
@@ -102,14 +102,21 @@ class NewsPageForm(WagtailAdminPageForm):
                     locale_id=default_locale.pk
                 )
         if "expire_at" in self.fields:
+            # Blank unless the partner chose an expiry: the automatic one is
+            # shown in the status panel and restarts at every publication.
+            current = self.initial.get("expire_at")
+            if not self.instance.custom_expiry or (
+                current and current <= timezone.now()
+            ):
+                self.initial["expire_at"] = None
             self.fields["expire_at"].help_text = _(
-                "Leave as it is to keep the news online for %(months)d months "
+                "Leave empty to keep the news online for %(months)d months "
                 "from publication; publishing again extends it."
             ) % {"months": NewsPage.lifetime_months()}
 
     def clean(self):
-        if "expire_at" in self.fields and "expire_at" not in self.changed_data:
-            self.cleaned_data["expire_at"] = None
+        if "expire_at" in self.fields:
+            self.instance.custom_expiry = bool(self.cleaned_data.get("expire_at"))
         go_live_at = self.cleaned_data.get("go_live_at")
         if (
             "go_live_at" in self.changed_data
@@ -164,6 +171,9 @@ class NewsPage(Page):
     keywords = ClusterTaggableManager(
         verbose_name=_("keywords"), through=NewsPageTag, blank=True
     )
+    # Set by the form when the partner types an expiry; otherwise every
+    # publication restarts the two-month clock.
+    custom_expiry = models.BooleanField(default=False, editable=False)
     featured_on_home = models.BooleanField(
         _("featured on the home page"),
         default=False,
