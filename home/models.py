@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 
 class HomePage(Page):
-    """The network's home page: an introduction and the latest partners."""
+    """The network's home page: an introduction, featured news, the latest partners."""
 
     introduction = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link"]
@@ -20,17 +20,29 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from alumni_partner.models import PartnerIndexPage, PartnerPage
+        from alumni_partner.conf import partner_settings
+        from alumni_partner.models import NewsPage, PartnerIndexPage, PartnerPage
+        from alumni_partner.news_listing import NEWS_ORDER, prepare_news
 
         context = super().get_context(request, *args, **kwargs)
+        # One query for the view restrictions, shared by both listings.
+        not_private = ~Page.objects.all().private_q()
         context["partner_index"] = (
             PartnerIndexPage.objects.child_of(self).live().first()
         )
         context["latest_partners"] = (
             PartnerPage.objects.descendant_of(self)
             .live()
-            .public()
+            .filter(not_private)
             .select_related("logo")
             .order_by("-first_published_at")[:6]
+        )
+        context["featured_news"] = prepare_news(
+            NewsPage.objects.descendant_of(self)
+            .live()
+            .filter(not_private, featured_on_home=True, locale_id=self.locale_id)
+            .select_related("news_type", "image")
+            .order_by(*NEWS_ORDER)[: partner_settings.HOME_FEATURED_NEWS],
+            locale_id=self.locale_id,
         )
         return context

@@ -20,6 +20,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # Before Wagtail's pages: /news/<id>/like/ is not a page below the news feed.
+    path("", include("alumni_partner.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

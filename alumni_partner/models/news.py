@@ -15,6 +15,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -244,9 +245,45 @@ class NewsPage(Page):
         """The partner page this news belongs to, in the news' locale."""
         return self.get_parent().specific
 
+    # Public side: the news page, its view counter and its like button.
 
-class NewsIndexPage(Page):
-    """The network-wide news feed: every partner's live news, with filters."""
+    def serve(self, request, *args, **kwargs):
+        """Count the visitor's view, then render the page.
+
+        Previews never come here (Wagtail's ``serve_preview`` renders the
+        template itself), and ``record_view`` also skips previews, bots and a
+        visitor's repeated views.
+        """
+        from ..counters import record_view
+
+        record_view(self, request)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..counters import has_liked, like_count
+        from ..news_listing import prepare_news
+
+        context = super().get_context(request, *args, **kwargs)
+        partner_page = self.get_parent()
+        prepare_news(
+            [self],
+            locale_id=self.locale_id,
+            partner_page=partner_page,
+            audiences=True,
+        )
+        context["partner_page"] = partner_page
+        context["like_count"] = like_count(self)
+        context["has_liked"] = has_liked(self, request.user)
+        return context
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    """The network-wide news feed: every partner's live news, with filters.
+
+    Lists the public news of its locale under its home page, newest first,
+    filtered by type, group and partner; ``feed/rss/`` and ``feed/atom/``
+    serve the same list, with the same filters, as RSS and Atom.
+    """
 
     introduction = models.TextField(_("introduction"), blank=True)
 
@@ -258,3 +295,31 @@ class NewsIndexPage(Page):
 
     class Meta:
         verbose_name = _("news feed")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from ..conf import partner_settings
+        from ..news_listing import NewsFilterForm, feed_news, prepare_news
+
+        context = super().get_context(request, *args, **kwargs)
+        form = NewsFilterForm(request.GET or None, index_page=self)
+        paginator = Paginator(feed_news(self, form), partner_settings.NEWS_PER_PAGE)
+        news = paginator.get_page(request.GET.get("page"))
+        news.object_list = prepare_news(news.object_list, locale_id=self.locale_id)
+        context["filter_form"] = form
+        context["news_list"] = news
+        context["feed_query"] = form.query_string()
+        return context
+
+    @path("feed/rss/", name="rss")
+    def rss_feed(self, request):
+        from ..feeds import NewsRssFeed
+
+        return NewsRssFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_feed(self, request):
+        from ..feeds import NewsAtomFeed
+
+        return NewsAtomFeed(self)(request)

@@ -1,0 +1,316 @@
+"""The public side of news: listings, card labels, excerpts and the feed's filters.
+
+Every listing (the news feed, a partner page's latest news, the home page's
+featured news, the RSS and Atom feeds) runs a fixed number of queries whatever
+its length: vocabulary labels, partner pages and the languages of aliases are
+looked up once per listing, never once per card.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from .models import AudienceGroup, NewsPage, NewsType, PartnerPage
+
+#: Newest first: the news' own date, then when it was first published.
+NEWS_ORDER = ("-date", "-first_published_at", "-pk")
+EXCERPT_WORDS = 40
+#: Enough rich text for an excerpt; a long body is not stripped in full.
+EXCERPT_SOURCE_CHARS = 3000
+
+
+def excerpt(news: NewsPage, words: int = EXCERPT_WORDS) -> str:
+    """A plain-text summary: the search description, or the body's first words.
+
+    The search description is used when it says more than the title.
+
+    Reads the stored paragraphs without building the body's blocks, so that a
+    listing never loads the images or documents a body refers to. The result
+    is plain text: templates and feeds escape it.
+    """
+    text = news.search_description
+    if " ".join(text.split()).casefold() == " ".join(news.title.split()).casefold():
+        text = ""  # A description that repeats the title says nothing more.
+    if not text:
+        parts: list[str] = []
+        length = 0
+        for block in news.body.raw_data:
+            if block.get("type") != "paragraph":
+                continue
+            value = str(block.get("value") or "")
+            parts.append(value)
+            length += len(value)
+            if length > EXCERPT_SOURCE_CHARS:
+                break
+        # A space at every tag, so that "</p><p>" does not glue two words.
+        text = html.unescape(strip_tags(" ".join(parts).replace("<", " <")))
+    text = " ".join(text.split())
+    return Truncator(text).words(words, truncate="…")
+
+
+def localized_names(model, terms: Iterable, locale_id: int) -> dict:
+    """``{translation_key: name}`` of ``terms`` in the locale, in one query.
+
+    No query when every term is already in that locale (a French page under
+    the French site).
+    """
+    terms = [term for term in terms if term is not None]
+    if all(term.locale_id == locale_id for term in terms):
+        return {}
+    return dict(
+        model.objects.filter(
+            locale_id=locale_id,
+            translation_key__in={term.translation_key for term in terms},
+        ).values_list("translation_key", "name")
+    )
+
+
+def _label(term, names: dict) -> str:
+    if term is None:
+        return ""
+    return names.get(term.translation_key, term.name)
+
+
+def text_direction(language_code: str) -> str:
+    try:
+        return "rtl" if get_language_info(language_code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def prepare_news(
+    news_list: Iterable[NewsPage],
+    *,
+    locale_id: int,
+    partner_page: Page | None = None,
+    audiences: bool = False,
+) -> list[NewsPage]:
+    """Set what a card or a news page shows on each news, in constant queries.
+
+    Sets ``type_label`` (the news type in the visitor's language),
+    ``card_partner`` (the partner page, ``partner_page`` when the caller has
+    it), ``excerpt``, and ``content_lang`` / ``content_dir``: an alias (a
+    news not translated yet) shows its source's words, so its title and text
+    carry the source's language (WCAG 3.1.2); ``content_lang`` is empty when
+    the words are in the visitor's language. With ``audiences``, also
+    ``audience_labels`` (prefetch ``audience_groups`` for a listing).
+    """
+    news_list = list(news_list)
+    if not news_list:
+        return news_list
+    language = get_language() or settings.LANGUAGE_CODE
+    types = localized_names(NewsType, [n.news_type for n in news_list], locale_id)
+    if partner_page is None:
+        parent_paths = {n.path[: -NewsPage.steplen] for n in news_list}
+        parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths)}
+    alias_ids = {n.alias_of_id for n in news_list if n.alias_of_id}
+    source_languages = (
+        dict(
+            Page.objects.filter(pk__in=alias_ids).values_list(
+                "pk", "locale__language_code"
+            )
+        )
+        if alias_ids
+        else {}
+    )
+    for news in news_list:
+        news.type_label = _label(news.news_type, types)
+        news.card_partner = (
+            partner_page
+            if partner_page is not None
+            else parents.get(news.path[: -NewsPage.steplen])
+        )
+        code = source_languages.get(news.alias_of_id, language)
+        news.content_lang = "" if code == language else code
+        news.content_dir = text_direction(code)
+        news.excerpt = excerpt(news)
+    if audiences:
+        groups = [g for n in news_list for g in n.audience_groups.all()]
+        names = localized_names(AudienceGroup, groups, locale_id)
+        for news in news_list:
+            news.audience_labels = [
+                _label(g, names)
+                for g in sorted(news.audience_groups.all(), key=lambda g: g.name)
+            ]
+    return news_list
+
+
+def live_news(locale_id: int) -> QuerySet:
+    """Live news in one locale, newest first, with what a card shows."""
+    return (
+        NewsPage.objects.live()
+        .filter(locale_id=locale_id)
+        .select_related("news_type", "image")
+        .order_by(*NEWS_ORDER)
+    )
+
+
+def latest_news_of(partner_page: Page, limit: int) -> list[NewsPage]:
+    """The partner's latest live news, in the partner page's locale.
+
+    The partner page is being served, so it and its ancestors are public; a
+    news is private only if a restriction sits on the news itself, which the
+    same query excludes (``.public()`` would cost a query of its own).
+    """
+    news = (
+        live_news(partner_page.locale_id)
+        .child_of(partner_page)
+        .filter(view_restrictions__isnull=True)[:limit]
+    )
+    return prepare_news(
+        news, locale_id=partner_page.locale_id, partner_page=partner_page
+    )
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice by id that refuses non-ids before asking the database.
+
+    ``?type=99999999999999999999`` would otherwise overflow the database's
+    integer (a 500 on SQLite); anything but a positive 63-bit integer is an
+    invalid choice.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**63:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(text)
+
+
+class NewsFilterForm(forms.Form):
+    """The feed's GET filters: type, audience group and partner, all optional.
+
+    An unknown value (a stale link, a typed URL) is reported next to its field
+    and that filter is left out; the valid ones still apply.
+    """
+
+    type = IdChoiceField(
+        label=_("Type of news"),
+        queryset=NewsType.objects.none(),
+        required=False,
+        empty_label=_("All types"),
+        error_messages={
+            "invalid_choice": _(
+                "This type of news does not exist: news of every type are shown."
+            )
+        },
+    )
+    audience = IdChoiceField(
+        label=_("Group"),
+        queryset=AudienceGroup.objects.none(),
+        required=False,
+        empty_label=_("All groups"),
+        error_messages={
+            "invalid_choice": _(
+                "This group does not exist: news for every group are shown."
+            )
+        },
+    )
+    partner = IdChoiceField(
+        label=_("Partner"),
+        queryset=PartnerPage.objects.none(),
+        required=False,
+        empty_label=_("All partners"),
+        error_messages={
+            "invalid_choice": _(
+                "This partner does not exist: news of every partner are shown."
+            )
+        },
+    )
+
+    def __init__(self, data=None, *, index_page: Page, **kwargs):
+        super().__init__(data, **kwargs)
+        locale_id = index_page.locale_id
+        default_language = settings.LANGUAGE_CODE
+        # Terms are chosen on the default language's ones; shown in the visitor's.
+        for name, model in (("type", NewsType), ("audience", AudienceGroup)):
+            field = self.fields[name]
+            field.queryset = model.objects.filter(
+                locale__language_code=default_language
+            ).order_by("name")
+            field.label_from_instance = self._labeller(model, locale_id)
+        self.fields["partner"].queryset = (
+            PartnerPage.objects.live()
+            .filter(
+                locale_id=locale_id,
+                path__startswith=index_page.path[: -index_page.steplen],
+            )
+            .only("id", "title", "path", "depth")
+            .order_by("title")
+        )
+
+    @staticmethod
+    def _labeller(model, locale_id: int):
+        """Labels in the visitor's language, looked up once for all options."""
+        names: dict | None = None
+
+        def label(term) -> str:
+            nonlocal names
+            if names is None:
+                names = dict(
+                    model.objects.filter(locale_id=locale_id).values_list(
+                        "translation_key", "name"
+                    )
+                )
+            return _label(term, names)
+
+        return label
+
+    def cleaned_filters(self) -> dict:
+        """The valid filters, whatever the form's other fields say."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value and name not in self.errors
+        }
+
+    def query_string(self) -> str:
+        """The valid filters as a query string, for the feeds' links."""
+        return urlencode(
+            {name: value.pk for name, value in self.cleaned_filters().items()}
+        )
+
+    def filter(self, news: QuerySet) -> QuerySet:
+        filters = self.cleaned_filters()
+        if "type" in filters:
+            news = news.filter(
+                news_type__translation_key=filters["type"].translation_key
+            )
+        if "audience" in filters:
+            through = NewsPage.audience_groups.through
+            news = news.filter(
+                pk__in=through.objects.filter(
+                    audiencegroup__translation_key=filters["audience"].translation_key
+                ).values("newspage_id")
+            )
+        if "partner" in filters:
+            news = news.child_of(filters["partner"])
+        return news
+
+
+def feed_news(index_page: Page, form: NewsFilterForm) -> QuerySet:
+    """The public news of the index page's locale, under its home page, filtered."""
+    news = (
+        live_news(index_page.locale_id)
+        .public()
+        .filter(path__startswith=index_page.path[: -index_page.steplen])
+    )
+    return form.filter(news)
