@@ -142,6 +142,8 @@ AXES_LOCKOUT_TEMPLATE = "alumni_partner/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 
 LOGIN_URL = "wagtailadmin_login"
+# Members (alumni) log in on the public site; private pages send them there.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
 # French is the default language; every locale tree is synchronised from it.
 LANGUAGE_CODE = "fr"

@@ -441,14 +441,14 @@ def test_keyboard_reaches_skip_link_then_main_menu(e2e_site, make_partner, new_c
     brand = focused(page)
     assert brand["cls"] == "brand" and brand["href"] == "/", brand
     menu = []
-    for _ in range(2):
+    for _ in range(3):
         page.keyboard.press("Tab")
         menu.append(focused(page))
     assert all(item["inMenu"] for item in menu), menu
-    assert [item["href"] for item in menu] == ["/partners/", "/admin/"], menu
+    assert [item["href"] for item in menu] == ["/partners/", "/news/", "/admin/"], menu
 
     # The skip link works: Enter moves the focus to the main content.
-    for _ in range(3):
+    for _ in range(4):
         page.keyboard.press("Shift+Tab")
     assert "skip-link" in focused(page)["cls"]
     page.keyboard.press("Enter")

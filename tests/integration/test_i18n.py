@@ -185,3 +185,11 @@ FRENCH_CATALOGUE = (
 def test_plugin_strings_have_a_french_translation(msgid):
     with translation.override("fr"):
         assert translation.gettext(msgid) != msgid
+
+
+@pytest.mark.django_db
+def test_a_view_that_is_not_a_page_links_to_itself_in_every_language(client, site_tree):
+    html = client.get("/en/accounts/login/").content.decode()
+    assert 'href="/accounts/login/" hreflang="fr"' in html
+    assert 'href="/ar/accounts/login/" hreflang="ar"' in html
+    assert 'href="/en/accounts/login/" hreflang="en"' in html
