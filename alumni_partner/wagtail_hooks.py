@@ -5,7 +5,9 @@ from __future__ import annotations
 import wagtail.admin.rich_text.editors.draftail.features as draftail_features
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -18,6 +20,8 @@ from wagtail.admin.views.account import BaseSettingsPanel
 from . import admin_views, isolation
 from .forms.accounts import PersonalDetailsForm
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
+from .news_admin import hooks as news_hooks
+from .news_admin.viewsets import NewsViewSet
 from .permissions import is_editor
 from .viewsets import PartnerViewSet, VocabularyViewSetGroup
 
@@ -41,6 +45,19 @@ def register_partner_viewset():
 @hooks.register("register_admin_viewset")
 def register_vocabularies():
     return VocabularyViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_news_viewset():
+    """The "News" menu: create, published (N), archived (N) (guide 3.1)."""
+    return NewsViewSet("news")
+
+
+@hooks.register("insert_global_admin_css")
+def news_admin_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("alumni_partner/css/admin.css")
+    )
 
 
 class MyOrganisationMenuItem(MenuItem):
@@ -208,3 +225,28 @@ def register_translations_report_urls():
 @hooks.register("construct_page_chooser_queryset")
 def hide_other_partners_pages_from_chooser(pages, request):
     return isolation.guard_page_chooser(pages, request)
+
+
+# The News admin (alumni_partner.news_admin). order=100: after wagtail-localize's
+# after_create_page hook, which creates the new news' aliases, since a hook
+# that answers with a redirect stops the ones after it.
+@hooks.register("after_create_page", order=100)
+def news_created(request, page):
+    return news_hooks.redirect_after_publishing(request, page)
+
+
+@hooks.register("after_edit_page", order=100)
+def news_edited(request, page):
+    return news_hooks.redirect_after_publishing(request, page)
+
+
+@hooks.register("construct_page_action_menu")
+def news_send_button(menu_items, request, context):
+    news_hooks.relabel_publish_as_send(menu_items, request, context)
+
+
+@hooks.register("construct_homepage_panels")
+def add_news_statistics_panel(request, panels):
+    panel = news_hooks.dashboard_statistics_panel(request)
+    if panel is not None:
+        panels.append(panel)

@@ -68,8 +68,13 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import TranslationCreator
 
-from alumni_partner import permissions
+from alumni_partner import news_lifecycle, permissions
 from alumni_partner.models import (
+    AudienceGroup,
+    NewsDailyViews,
+    NewsLike,
+    NewsPage,
+    NewsType,
     Partner,
     PartnerCategory,
     PartnerDocument,
@@ -216,12 +221,13 @@ def build_space(make_partner, name: str, label: str) -> Space:
 
 
 @pytest.fixture
-def spaces(make_partner, editor):
+def spaces(make_partner, editor, make_news):
     """Acme and Globex, each with a live page, a draft, an image and a document.
 
     Globex also has an English translation, aliases in the other locales, a
     moderation workflow in progress, a pending multiple-upload, an editing
-    session, a redirect and a comment: every kind of object an admin URL takes.
+    session, a redirect, a comment, a live news and an archived one: every
+    kind of object an admin URL takes.
     """
     acme = build_space(make_partner, "Acme", "acme-draft")
     globex = build_space(make_partner, "Globex", "GLOBEX-SECRET-DRAFT")
@@ -244,6 +250,17 @@ def spaces(make_partner, editor):
     )
     assert globex.alias.alias_of_id == globex.page.id
     assert globex.translated.alias_of_id is None
+
+    # A live news (with a private draft) and an archived one, published
+    # before Globex is moderated; an archived news is no longer public.
+    news = make_news(globex.partner, "Globex news")
+    news.title = "Globex news GLOBEX-SECRET-DRAFT"
+    news.save_revision(user=globex.user)
+    globex.extra["news"] = news
+    archived = make_news(globex.partner, "Globex GLOBEX-SECRET-DRAFT archived news")
+    news_lifecycle.archive(archived, globex.user)
+    globex.extra["archived_news"] = archived
+    make_news(acme.partner, "Acme news")
 
     # Moderated, with its draft waiting for the editors.
     globex.partner.moderated = True
@@ -288,6 +305,10 @@ def spaces(make_partner, editor):
     )
     globex.extra["category"] = PartnerCategory.objects.create(
         name="Entreprise", locale=Locale.get_default()
+    )
+    globex.extra["news_type"] = NewsType.objects.get(locale=Locale.get_default())
+    globex.extra["audience_group"] = AudienceGroup.objects.create(
+        name="Ingénieurs", locale=Locale.get_default()
     )
     return acme, globex
 
@@ -366,6 +387,11 @@ SNAPSHOT: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (PageSubscription, ("id", "user_id", "page_id")),
     (PartnerDocument, ("id", "page_id", "document_id", "label")),
     (TaggedItem, ("id", "object_id", "tag_id")),
+    (NewsPage, ("page_ptr_id", "featured_on_home", "news_type_id", "date")),
+    (NewsType, ("id", "name", "locale_id")),
+    (AudienceGroup, ("id", "name", "locale_id")),
+    (NewsDailyViews, ("id", "page_id", "views")),
+    (NewsLike, ("id", "page_id", "user_id")),
 ]
 
 
@@ -489,6 +515,10 @@ def _pk_for(name: str, w: dict):
         "wagtailsnippetchoosers_alumni_partner_sector": w["sector"],
         "wagtailsnippets_alumni_partner_partnercategory": w["category"],
         "wagtailsnippetchoosers_alumni_partner_partnercategory": w["category"],
+        "wagtailsnippets_alumni_partner_newstype": w["news_type"],
+        "wagtailsnippetchoosers_alumni_partner_newstype": w["news_type"],
+        "wagtailsnippets_alumni_partner_audiencegroup": w["audience_group"],
+        "wagtailsnippetchoosers_alumni_partner_audiencegroup": w["audience_group"],
         "wagtail_localize": w["sector"],
         "wagtaillocales": w["locale"],
         "wagtailsites": w["site"],
@@ -500,6 +530,10 @@ def _pk_for(name: str, w: dict):
     }
     if namespace == "wagtailadmin_workflows":
         return w["task"] if name.endswith("_task") else w["workflow"]
+    if namespace == "alumni_partner_news":
+        # Each action on a news in the state it acts on: archive a live news,
+        # restore or delete an archived one.
+        return w["news"] if name.endswith(":archive") else w["archived_news"]
     if namespace not in table:
         raise LookupError(f"{name}: which object does 'pk' name?")
     return table[namespace]
@@ -667,9 +701,12 @@ class Prober:
     #: Views that may answer 200 with one of Globex's ids, and why. Their
     #: answers are still checked: no secret shown, nothing changed.
     READ_ONLY_OK = {
-        # Sectors and partner categories are the site's shared vocabulary.
+        # Sectors, partner categories, news types and audience groups are the
+        # site's shared vocabulary.
         "wagtailsnippetchoosers_alumni_partner_sector:chosen": "shared vocabulary",
         "wagtailsnippetchoosers_alumni_partner_partnercategory:chosen": "shared",
+        "wagtailsnippetchoosers_alumni_partner_newstype:chosen": "shared",
+        "wagtailsnippetchoosers_alumni_partner_audiencegroup:chosen": "shared",
         "wagtail_localize:snippets_api_detail": "shared vocabulary (a sector)",
         # Answers the task's name ("Partner moderation"), the same for everyone.
         "wagtailadmin_workflows:task_chosen": "workflow task names are not private",
@@ -686,6 +723,10 @@ class Prober:
         self.before = snapshot()
         self.foreign_links = [
             reverse("wagtailadmin_pages:edit", args=[globex.page.pk]),
+            *(
+                reverse("wagtailadmin_pages:edit", args=[news.pk])
+                for news in (globex.extra["news"], globex.extra["archived_news"])
+            ),
             reverse("wagtailimages:edit", args=[globex.image.pk]),
             reverse("wagtaildocs:edit", args=[globex.document.pk]),
         ]
@@ -776,6 +817,7 @@ PAGE_URLS = (
     "wagtail_localize",
     "wagtailforms",
     "wagtailredirects",
+    "alumni_partner_news",
 )
 MEDIA_URLS = (
     "wagtailimages",
@@ -856,6 +898,11 @@ def test_matrix_covers_every_admin_url_that_takes_an_object_id(world):
         "wagtailsnippets_alumni_partner_sector:edit",
         "partners:edit",
         "partners:delete",
+        "wagtailsnippets_alumni_partner_newstype:edit",
+        "wagtailsnippets_alumni_partner_audiencegroup:delete",
+        "alumni_partner_news:archive",
+        "alumni_partner_news:restore",
+        "alumni_partner_news:delete",
         "wagtailadmin_api:pages:detail",
         "wagtailadmin_api:pages:action",
     ):
