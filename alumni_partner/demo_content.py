@@ -8,6 +8,7 @@ brochures are small hand-written PDF 1.4 files.
 from __future__ import annotations
 
 import io
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,58 @@ CATEGORIES: dict[str, dict[str, str]] = {
         "es": "Asociación",
         "pt": "Associação",
         "ar": "جمعية",
+    },
+}
+
+#: Kinds of news (guide 3.2, "le type de news").
+NEWS_TYPES: dict[str, dict[str, str]] = {
+    "Événement": {"en": "Event", "es": "Evento", "pt": "Evento", "ar": "فعالية"},
+    "Recrutement": {
+        "en": "Recruitment",
+        "es": "Contratación",
+        "pt": "Recrutamento",
+        "ar": "توظيف",
+    },
+    "Appel à candidatures": {
+        "en": "Call for applications",
+        "es": "Convocatoria",
+        "pt": "Chamada de candidaturas",
+        "ar": "دعوة للترشح",
+    },
+    "Vie de l'organisation": {
+        "en": "Company news",
+        "es": "Vida de la organización",
+        "pt": "Vida da organização",
+        "ar": "أخبار المؤسسة",
+    },
+}
+
+#: Groups of alumni a news is meant for (guide 3.2, "les groupes").
+AUDIENCE_GROUPS: dict[str, dict[str, str]] = {
+    "Tous les alumni": {
+        "en": "All alumni",
+        "es": "Todos los alumni",
+        "pt": "Todos os alumni",
+        "ar": "جميع الخريجين",
+    },
+    "Ingénieurs": {
+        "en": "Engineers",
+        "es": "Ingenieros",
+        "pt": "Engenheiros",
+        "ar": "المهندسون",
+    },
+    "Jeunes diplômés": {
+        "en": "Recent graduates",
+        "es": "Recién titulados",
+        "pt": "Recém-formados",
+        "ar": "الخريجون الجدد",
+    },
+    "Santé": {"en": "Health", "es": "Salud", "pt": "Saúde", "ar": "الصحة"},
+    "Entrepreneurs": {
+        "en": "Entrepreneurs",
+        "es": "Emprendedores",
+        "pt": "Empreendedores",
+        "ar": "رواد الأعمال",
     },
 }
 
@@ -392,6 +445,396 @@ PARTNERS: list[DemoPartner] = [
         ],
     ),
 ]
+
+
+# --- News ---------------------------------------------------------------------
+
+
+@dataclass
+class NewsTranslation:
+    """A translation of a news: title and paragraphs (one to one with the French)."""
+
+    title: str
+    paragraphs: list[str]
+
+
+@dataclass
+class DemoNews:
+    title: str
+    news_type: str
+    groups: list[str]
+    #: French paragraphs (rich text HTML, one block-level element each).
+    paragraphs: list[str]
+    keywords: list[str]
+    #: Published this many days ago (the news' date and first publication).
+    days_ago: int
+    translations: dict[str, NewsTranslation] = field(default_factory=dict)
+    featured: bool = False
+    #: Archived by the partner (offline, in the "archived" tab) after being read.
+    archived: bool = False
+    #: Published long enough ago that it leaves the site in this many days.
+    expires_in_days: int | None = None
+    #: A picture as the news' image and inside its body.
+    picture: bool = False
+    #: A PDF attached to the news, with this title.
+    document: str = ""
+    video: str = ""
+    #: Views on its first day; they decrease day after day.
+    popularity: int = 20
+    #: How many demo alumni like it.
+    likes: int = 0
+
+
+#: Partner name -> its news, newest last.
+NEWS: dict[str, list[DemoNews]] = {
+    "Helios Énergie": [
+        DemoNews(
+            title="Forum des métiers de l'énergie solaire à Lyon",
+            news_type="Événement",
+            groups=["Ingénieurs", "Jeunes diplômés"],
+            paragraphs=[
+                "<p>Le <b>12 juin</b>, nos équipes présentent leurs métiers à "
+                "Lyon : ingénierie, exploitation, financement de projets.</p>",
+                "<p>Inscription gratuite et obligatoire, places limitées.</p>",
+            ],
+            keywords=["forum", "énergie solaire", "Lyon"],
+            days_ago=6,
+            translations={
+                "en": NewsTranslation(
+                    title="Solar energy careers fair in Lyon",
+                    paragraphs=[
+                        "<p>On <b>12 June</b>, our teams present their jobs in "
+                        "Lyon: engineering, operations, project finance.</p>",
+                        "<p>Free registration required, limited places.</p>",
+                    ],
+                )
+            },
+            featured=True,
+            picture=True,
+            popularity=60,
+            likes=3,
+        ),
+        DemoNews(
+            title="Dix postes d'ingénieur projet à Casablanca et Dakar",
+            news_type="Recrutement",
+            groups=["Ingénieurs"],
+            paragraphs=[
+                "<p>Nous recrutons dix ingénieurs projet pour nos centrales de "
+                "<i>Benban</i>, <i>Noor</i> et <i>Diass</i>.</p>",
+                "<ul><li>Diplôme d'ingénieur ou master</li>"
+                "<li>Français et anglais courants</li></ul>",
+            ],
+            keywords=["recrutement", "ingénieur", "Afrique"],
+            days_ago=20,
+            translations={
+                "en": NewsTranslation(
+                    title="Ten project engineer positions in Casablanca and Dakar",
+                    paragraphs=[
+                        "<p>We are hiring ten project engineers for our plants in "
+                        "<i>Benban</i>, <i>Noor</i> and <i>Diass</i>.</p>",
+                        "<ul><li>Engineering degree or master's</li>"
+                        "<li>Fluent French and English</li></ul>",
+                    ],
+                )
+            },
+            document="Fiche de poste – ingénieur projet",
+            popularity=45,
+            likes=2,
+        ),
+        DemoNews(
+            title="Programme VIE 2025 : candidatures ouvertes",
+            news_type="Appel à candidatures",
+            groups=["Jeunes diplômés"],
+            paragraphs=[
+                "<p>Douze missions de volontariat international en entreprise "
+                "sont ouvertes pour la rentrée.</p>",
+                "<p>Présentation du programme en vidéo ci-dessous.</p>",
+            ],
+            keywords=["VIE", "volontariat"],
+            days_ago=35,
+            video=RICK,
+            popularity=30,
+            likes=1,
+        ),
+        DemoNews(
+            title="Inauguration de la centrale solaire de Kaolack",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=[
+                "<p>La centrale de Kaolack alimente désormais 40 000 foyers.</p>",
+            ],
+            keywords=["Sénégal", "énergie solaire"],
+            days_ago=0,
+            expires_in_days=3,
+            picture=True,
+            popularity=25,
+        ),
+        DemoNews(
+            title="Portes ouvertes de l'hiver dernier",
+            news_type="Événement",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Merci aux 150 alumni venus visiter nos ateliers.</p>"],
+            keywords=["portes ouvertes"],
+            days_ago=80,
+            archived=True,
+            popularity=35,
+            likes=1,
+        ),
+    ],
+    "École d'ingénieurs de l'Atlas": [
+        DemoNews(
+            title="Journée des doubles diplômes franco-marocains",
+            news_type="Événement",
+            groups=["Jeunes diplômés", "Ingénieurs"],
+            paragraphs=[
+                "<p>Rencontrez les responsables des doubles diplômes avec nos "
+                "écoles partenaires françaises, le 3 juillet à Casablanca.</p>",
+            ],
+            keywords=["double diplôme", "Casablanca"],
+            days_ago=9,
+            translations={
+                "en": NewsTranslation(
+                    title="French-Moroccan double degree day",
+                    paragraphs=[
+                        "<p>Meet the heads of the double degrees with our French "
+                        "partner schools, on 3 July in Casablanca.</p>",
+                    ],
+                )
+            },
+            featured=True,
+            picture=True,
+            popularity=40,
+            likes=2,
+        ),
+        DemoNews(
+            title="Appel à enseignants vacataires en génie civil",
+            news_type="Appel à candidatures",
+            groups=["Ingénieurs"],
+            paragraphs=[
+                "<p>L'école cherche des alumni ingénieurs pour des cours de "
+                "béton armé et de géotechnique.</p>",
+            ],
+            keywords=["enseignement", "génie civil"],
+            days_ago=24,
+            document="Appel à enseignants 2025",
+            popularity=15,
+        ),
+        DemoNews(
+            title="Nouveau laboratoire d'énergies renouvelables",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Un laboratoire de 600 m² ouvre sur le campus.</p>"],
+            keywords=["recherche", "énergie solaire"],
+            days_ago=41,
+            popularity=12,
+        ),
+    ],
+    "Teranga Santé": [
+        DemoNews(
+            title="Campagne de dépistage du diabète à Thiès",
+            news_type="Événement",
+            groups=["Santé"],
+            paragraphs=[
+                "<p>Médecins et pharmaciens bénévoles sont attendus du 1er au "
+                "5 juillet.</p>",
+            ],
+            keywords=["bénévolat", "prévention"],
+            days_ago=4,
+            popularity=20,
+            likes=1,
+        ),
+        DemoNews(
+            title="Bénévoles recherchés pour les caravanes de santé",
+            news_type="Appel à candidatures",
+            groups=["Santé", "Jeunes diplômés"],
+            paragraphs=[
+                "<p>Rejoignez nos caravanes dans les régions de Kolda et de "
+                "Tambacounda.</p>",
+            ],
+            keywords=["bénévolat"],
+            days_ago=28,
+            popularity=18,
+        ),
+        DemoNews(
+            title="Rapport annuel : 12 000 consultations",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Nos chiffres de l'année et nos projets.</p>"],
+            keywords=["rapport"],
+            days_ago=36,
+            document="Teranga Santé – rapport annuel",
+            popularity=10,
+        ),
+    ],
+    "Mekong Numérique": [
+        DemoNews(
+            title="Hackathon francophone à Hô Chi Minh-Ville",
+            news_type="Événement",
+            groups=["Ingénieurs", "Jeunes diplômés"],
+            paragraphs=[
+                "<p>48 heures pour imaginer les services bancaires mobiles de "
+                "demain, en équipes francophones.</p>",
+            ],
+            keywords=["hackathon", "mobile"],
+            days_ago=2,
+            translations={
+                "en": NewsTranslation(
+                    title="French-speaking hackathon in Ho Chi Minh City",
+                    paragraphs=[
+                        "<p>48 hours to imagine tomorrow's mobile banking "
+                        "services, in French-speaking teams.</p>",
+                    ],
+                )
+            },
+            featured=True,
+            picture=True,
+            popularity=50,
+            likes=2,
+        ),
+        DemoNews(
+            title="Nous recrutons des développeurs mobiles",
+            news_type="Recrutement",
+            groups=["Ingénieurs"],
+            paragraphs=["<p>Kotlin, Swift ou Flutter : cinq postes à pourvoir.</p>"],
+            keywords=["recrutement", "mobile"],
+            days_ago=16,
+            popularity=35,
+        ),
+        DemoNews(
+            title="Mekong Numérique ouvre un bureau à Hanoï",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Vingt personnes rejoignent notre nouveau bureau.</p>"],
+            keywords=["Hanoï"],
+            days_ago=45,
+            popularity=14,
+        ),
+    ],
+    "Bureau de coopération universitaire de Brasília": [
+        DemoNews(
+            title="Forum des alumni 2025 à São Paulo",
+            news_type="Événement",
+            groups=["Tous les alumni"],
+            paragraphs=[
+                "<p>Le forum réunit anciens étudiants, universités et entreprises "
+                "françaises le 20 septembre.</p>",
+            ],
+            keywords=["forum", "São Paulo"],
+            days_ago=12,
+            featured=True,
+            popularity=30,
+            likes=2,
+        ),
+        DemoNews(
+            title="Bourses du gouvernement français : calendrier 2025",
+            news_type="Appel à candidatures",
+            groups=["Jeunes diplômés"],
+            paragraphs=["<p>Dépôt des dossiers jusqu'au 15 octobre.</p>"],
+            keywords=["bourses"],
+            days_ago=30,
+            document="Calendrier des bourses 2025",
+            popularity=25,
+        ),
+        DemoNews(
+            title="Réunion des correspondants alumni",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Compte rendu de la réunion de Brasília.</p>"],
+            keywords=["réseau"],
+            days_ago=38,
+            popularity=8,
+        ),
+    ],
+    "Atelier industriel du Bajío": [
+        DemoNews(
+            title="Visite de l'atelier pour les ingénieurs qualité",
+            news_type="Événement",
+            groups=["Ingénieurs"],
+            paragraphs=["<p>Une visite guidée de nos lignes d'usinage.</p>"],
+            keywords=["aéronautique", "Querétaro"],
+            days_ago=8,
+            popularity=15,
+        ),
+        DemoNews(
+            title="Postes d'ingénieur méthodes à Querétaro",
+            news_type="Recrutement",
+            groups=["Ingénieurs", "Jeunes diplômés"],
+            paragraphs=["<p>Trois postes en CDI, espagnol et français requis.</p>"],
+            keywords=["recrutement", "aéronautique"],
+            days_ago=22,
+            popularity=20,
+        ),
+        DemoNews(
+            title="Certification EN 9100 renouvelée",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Notre certification qualité est renouvelée.</p>"],
+            keywords=["qualité"],
+            days_ago=40,
+            popularity=6,
+        ),
+    ],
+    "Fondation Numérique Solidaire": [
+        DemoNews(
+            title="Appel à projets d'inclusion numérique",
+            news_type="Appel à candidatures",
+            groups=["Entrepreneurs", "Tous les alumni"],
+            paragraphs=[
+                "<p>Jusqu'à 20 000 € pour un projet porté par des alumni dans "
+                "leur pays.</p>",
+            ],
+            keywords=["appel à projets", "inclusion numérique"],
+            days_ago=14,
+            document="Appel à projets 2025 – règlement",
+            popularity=35,
+            likes=1,
+        ),
+        DemoNews(
+            title="Atelier en ligne : monter son dossier de candidature",
+            news_type="Événement",
+            groups=["Entrepreneurs"],
+            paragraphs=["<p>Une heure pour poser vos questions, le 18 juin.</p>"],
+            keywords=["atelier", "appel à projets"],
+            days_ago=5,
+            popularity=15,
+        ),
+        DemoNews(
+            title="Les lauréats de l'an dernier",
+            news_type="Vie de l'organisation",
+            groups=["Tous les alumni"],
+            paragraphs=["<p>Huit projets financés dans six pays.</p>"],
+            keywords=["lauréats"],
+            days_ago=44,
+            popularity=10,
+        ),
+    ],
+}
+
+
+@dataclass
+class DemoMember:
+    """An alumnus of the public site (likes news); no access to the admin."""
+
+    email: str
+    first_name: str
+    last_name: str
+
+
+MEMBERS: list[DemoMember] = [
+    DemoMember("amina@alumni.test", "Amina", "Diallo"),
+    DemoMember("lucas@alumni.test", "Lucas", "Oliveira"),
+    DemoMember("thao@alumni.test", "Thảo", "Trần"),
+]
+
+
+def daily_views(demo: DemoNews, days_online: int) -> list[int]:
+    """A plausible, repeatable series of daily views: high at first, then fading."""
+    rng = random.Random(demo.title)
+    series = []
+    for day in range(days_online):
+        expected = demo.popularity * 0.93**day
+        series.append(max(0, round(expected * rng.uniform(0.6, 1.4))))
+    return series
 
 
 # --- Images -----------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Realistic partner content shared by the benchmark and the query-count tests.
+"""Realistic partner content shared by the benchmarks and the query-count tests.
 
 Everything is built through the plugin's own onboarding and Wagtail's normal
 publishing, so the pages measured are the pages visitors get: a partner page
 with a full presentation (rich text with links, images, YouTube videos), a
-logo, a banner, sector, category and brochures; plus aliases in every locale.
+logo, a banner, sector, category and brochures; a complete news; plus aliases
+in every locale. For volume (thousands of news), see ``bulk.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -186,3 +188,60 @@ def listed_partner(name: str) -> Partner:
     page.save_revision().publish()
     partner.refresh_from_db()
     return partner
+
+
+def news_vocabulary():
+    """The demo's news types and audience groups, translated (created once)."""
+    from alumni_partner import demo_content
+    from alumni_partner.management.commands.seed_demo import seed_vocabulary
+    from alumni_partner.models import AudienceGroup, NewsType
+
+    news_types = seed_vocabulary(NewsType, demo_content.NEWS_TYPES)
+    groups = seed_vocabulary(AudienceGroup, demo_content.AUDIENCE_GROUPS)
+    return list(news_types.values()), list(groups.values())
+
+
+def full_news(partner: Partner, title: str = "Forum des métiers de l'énergie"):
+    """A complete news published through Wagtail, as a partner writes one.
+
+    Three paragraphs with links, an image, a YouTube video and a PDF in its
+    body, a main image, an attached document, a type, two audience groups and
+    three keywords; aliases in every locale, as the admin creates them.
+    """
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    from alumni_partner.models import NewsPage
+
+    news_types, groups = news_vocabulary()
+    collection = partner.collection
+    picture = make_image(f"{title} photo", collection=collection)
+    document = make_pdf(f"{title} programme", collection)
+    paragraphs = [b for b in presentation([picture]) if b["type"] == "paragraph"]
+    body = [
+        paragraphs[0],
+        {"type": "image", "value": {"image": picture.pk, "caption": "Le forum"}},
+        paragraphs[1],
+        {"type": "video", "value": VIDEO_URLS[0]},
+        paragraphs[2],
+        {"type": "document", "value": {"document": document.pk, "label": ""}},
+    ]
+    user = partner.members.order_by("pk").first()
+    news = partner.page.add_child(
+        instance=NewsPage(
+            title=title,
+            slug=slugify(title),
+            live=False,
+            owner=user,
+            news_type=news_types[0],
+            body=body,
+            image=picture,
+            document=document,
+            search_description=f"{title}, une actualité de {partner.name}.",
+        )
+    )
+    create_aliases_for_new_page(news)
+    news.audience_groups = groups[:2]
+    news.keywords.add("forum", "énergie", "recrutement")
+    news.save_revision(user=user).publish(user=user)
+    news.refresh_from_db()
+    return news

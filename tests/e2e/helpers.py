@@ -28,10 +28,42 @@ class Screenshots:
         for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
             old.unlink()
 
-    def __call__(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+    def __call__(
+        self,
+        page: Page,
+        name: str,
+        *,
+        full_page: bool = True,
+        scroller: str | None = None,
+    ) -> Path:
+        """``scroller``: the element that scrolls instead of the document.
+
+        Wagtail's admin scrolls its ``main`` element, so a full-page screenshot
+        of an admin screen stops at the viewport; with ``scroller="main"``,
+        the viewport is made as tall as that element's content for the shot,
+        then put back.
+        """
         self.count += 1
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        size = page.viewport_size
+        hidden = 0
+        if full_page and scroller and size:
+            hidden = page.evaluate(
+                """s => {
+                    const el = document.querySelector(s);
+                    return el ? Math.max(0, el.scrollHeight - el.clientHeight) : 0;
+                }""",
+                scroller,
+            )
+        if hidden:
+            page.set_viewport_size(
+                {"width": size["width"], "height": size["height"] + hidden}
+            )
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+        finally:
+            if hidden:
+                page.set_viewport_size(size)
         self.saved.append(path)
         return path
 

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Locale, WorkflowPage
 
-from alumni_partner import uploads
+from alumni_partner import demo_content, uploads
+from alumni_partner.counters import news_statistics
 from alumni_partner.management.commands import seed_demo
 from alumni_partner.models import (
+    AudienceGroup,
+    NewsDailyViews,
+    NewsLike,
+    NewsPage,
+    NewsType,
     Partner,
     PartnerCategory,
     PartnerDocument,
@@ -53,6 +62,12 @@ def counts() -> dict[str, int]:
         "users": get_user_model().objects.count(),
         "groups": Group.objects.count(),
         "locales": Locale.objects.count(),
+        "news": NewsPage.objects.count(),
+        "news types": NewsType.objects.count(),
+        "audience groups": AudienceGroup.objects.count(),
+        "daily views": NewsDailyViews.objects.count(),
+        "views": NewsDailyViews.objects.aggregate(n=Sum("views"))["n"],
+        "likes": NewsLike.objects.count(),
     }
 
 
@@ -174,6 +189,99 @@ def test_demo_accounts_log_in_by_email_and_a_second_run_duplicates_nothing(clien
     assert "already there" in output
     editor.refresh_from_db()
     assert editor.check_password(seed_demo.EDITOR_PASSWORD)
+
+
+def test_demo_news_with_translations_states_and_statistics(client):
+    output = seed()
+    french = Locale.get_default()
+    english = Locale.objects.get(language_code="en")
+    now = timezone.now()
+
+    # News types and audience groups in French, with English names.
+    event = NewsType.objects.get(name="Événement", locale=french)
+    assert event.get_translation(english).name == "Event"
+    engineers = AudienceGroup.objects.get(name="Ingénieurs", locale=french)
+    assert engineers.get_translation(english).name == "Engineers"
+
+    # Three to five news a partner, published through Wagtail: revisions,
+    # an owner of the partner's team, a type, groups, keywords, a body.
+    for partner in Partner.objects.all():
+        news = NewsPage.objects.child_of(partner.page).filter(locale=french)
+        assert 3 <= news.count() <= 5, partner.name
+        assert partner.name in output
+        for item in news.live():
+            assert item.live_revision_id and item.first_published_at <= now
+            assert item.owner is not None and partner.has_member(item.owner)
+            assert item.news_type.locale_id == french.pk
+            assert item.audience_groups.exists()
+            assert item.keywords.exists()
+            assert any(block.block_type == "paragraph" for block in item.body)
+            # Online for two months from its publication.
+            assert now < item.expire_at <= item.first_published_at + timedelta(days=62)
+            assert item.date == timezone.localtime(item.first_published_at).date()
+    live = NewsPage.objects.live().filter(locale=french)
+    assert live.filter(featured_on_home=True).exists()
+    assert live.exclude(image=None).exists() and live.exclude(document=None).exists()
+    assert any(block.block_type == "video" for item in live for block in item.body)
+
+    # One news leaves the site in a few days; one was archived by its partner.
+    assert live.filter(expire_at__lt=now + timedelta(days=7)).count() == 1
+    archived = NewsPage.objects.archived().filter(locale=french).get()
+    assert archived.expire_at is None
+    assert not NewsPage.objects.filter(
+        translation_key=archived.translation_key, live=True
+    ).exists()
+
+    # Some news are translated into English: real pages, published.
+    translated = NewsPage.objects.filter(locale=english, alias_of__isnull=True)
+    assert translated.count() >= 3
+    fair = translated.get(title="Solar energy careers fair in Lyon")
+    assert fair.live and "Lyon" in str(fair.body)
+    # The others are aliases showing their French text under /en/.
+    assert NewsPage.objects.filter(locale=english, alias_of__isnull=False).exists()
+
+    # Three months of views and a few likes, so that the statistics show.
+    helios = Partner.objects.get(name="Helios Énergie")
+    stats = news_statistics(
+        NewsPage.objects.child_of(helios.page).filter(locale=french)
+    )
+    assert stats.published == 4 and stats.archived == 1
+    assert stats.total_likes >= 3
+    assert len([day for day in stats.days if day.views]) >= 30
+    assert stats.total_views == stats.period_views > 100
+    assert sum(day.likes for day in stats.days) == stats.total_likes
+    days = NewsDailyViews.objects.values_list("day", flat=True)
+    assert max(days) <= timezone.localdate()
+    assert min(days) >= timezone.localdate() - timedelta(days=90)
+    # A translation's views count for its news.
+    assert NewsDailyViews.objects.filter(page=fair).exists()
+
+    # Alumni members who like news: in the output, no access to the admin.
+    User = get_user_model()
+    for member in demo_content.MEMBERS:
+        assert member.email in output
+        user = User.objects.get(email=member.email)
+        assert user.check_password(seed_demo.MEMBER_PASSWORD)
+        assert not user.is_staff and not user.is_superuser
+        assert not user.groups.exists()
+    assert seed_demo.MEMBER_PASSWORD in output
+    assert set(NewsLike.objects.values_list("user__email", flat=True)) <= {
+        member.email for member in demo_content.MEMBERS
+    }
+
+    # The public side shows them: news page, English translation, the feed.
+    response = client.get(
+        live.get(slug="forum-des-metiers-de-lenergie-solaire-a-lyon").url
+    )
+    assert response.status_code == 200
+    assert "Forum des métiers" in response.content.decode()
+    response = client.get(fair.url)
+    assert response.status_code == 200
+    assert "Solar energy careers fair" in response.content.decode()
+    response = client.get("/news/")
+    assert response.status_code == 200
+    assert "Hackathon francophone" in response.content.decode()
+    assert archived.title not in response.content.decode()
 
 
 def test_large_scale_is_not_available_yet():

@@ -7,21 +7,31 @@ passwords back. Running the command twice therefore duplicates nothing.
 ``small`` builds the site tree, translated sectors and categories, several partners
 (each through the same onboarding as the admin action) with logo, banner,
 presentation, YouTube video and brochures, published; English and Arabic
-translations of some pages; one moderated partner; and three accounts:
+translations of some pages; one moderated partner; three to five news per
+partner (translated news types and audience groups, some news in English too,
+featured ones, one archived, one leaving the site in a few days, keywords, and
+three months of views and likes for the statistics); and these accounts:
 
-=========================  ==================  =======================================
+=========================  ==================  ====================================
 account                    password            role
-=========================  ==================  =======================================
+=========================  ==================  ====================================
 ``admin@alumni.test``      ``alumni-admin``    superuser
 ``editor@alumni.test``     ``alumni-editor``   editorial staff (group "Editors")
-``partner@alumni.test``    ``alumni-partner``  first user of the partner Helios Énergie
-=========================  ==================  =======================================
+``partner@alumni.test``    ``alumni-partner``  first user of the partner Helios
+                                               Énergie
+``amina@alumni.test``,     ``alumni-member``   alumni of the public site (they like
+``lucas@``, ``thao@``                          news); no access to the admin
+=========================  ==================  ====================================
+
+A news is found again by its slug under its partner's page: news missing from a
+database seeded before (or deleted since) are added, the others are left alone.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -29,10 +39,11 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale
+from wagtail.models import Locale, Revision
 from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
@@ -40,10 +51,15 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 from wagtail_localize.strings import StringValue, extract_strings
+from wagtail_localize.synctree import create_aliases_for_new_page
 
-from alumni_partner import demo_content
+from alumni_partner import counters, demo_content, news_lifecycle
 from alumni_partner.conf import partner_settings
 from alumni_partner.models import (
+    AudienceGroup,
+    NewsLike,
+    NewsPage,
+    NewsType,
     Partner,
     PartnerCategory,
     PartnerDocument,
@@ -60,6 +76,7 @@ EDITOR_EMAIL = "editor@alumni.test"
 EDITOR_PASSWORD = "alumni-editor"  # noqa: S105 - documented demo credential
 PARTNER_EMAIL = "partner@alumni.test"
 PARTNER_PASSWORD = "alumni-partner"  # noqa: S105 - documented demo credential
+MEMBER_PASSWORD = "alumni-member"  # noqa: S105 - documented demo credential
 
 
 @dataclass
@@ -72,8 +89,9 @@ class Account:
 class Command(BaseCommand):
     help = (
         "Load demo content: translated sectors and categories, partners with "
-        "logos, banners, presentations, videos and brochures, translations, and "
-        "demo accounts with known passwords. Safe to run again."
+        "logos, banners, presentations, videos and brochures, translations, "
+        "news with their views and likes, and demo accounts with known "
+        "passwords. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -103,11 +121,51 @@ class Command(BaseCommand):
                 partner = seed_partner(demo, sectors, categories)
             rows.append((partner, created))
         accounts = seed_accounts()
-        self.print_summary(rows, accounts)
+        members, member_accounts = seed_members()
+        news_types = seed_vocabulary(NewsType, demo_content.NEWS_TYPES)
+        groups = seed_vocabulary(AudienceGroup, demo_content.AUDIENCE_GROUPS)
+        editor = get_user_model().objects.get(email__iexact=EDITOR_EMAIL)
+        news_rows = [
+            seed_news(
+                partner,
+                demo_content.NEWS.get(partner.name, []),
+                news_types,
+                groups,
+                members,
+                editor,
+            )
+            for partner, _created in rows
+        ]
+        self.print_summary(rows, news_rows, accounts + member_accounts)
 
     # -- output ---------------------------------------------------------------
 
-    def print_summary(self, rows, accounts: list[Account]) -> None:
+    def print_news(self, rows: list[NewsSummary]) -> None:
+        table = [("News of", "Published", "Archived", "In English", "Added")]
+        for row in rows:
+            table.append(
+                (
+                    row.partner.name,
+                    str(row.published),
+                    str(row.archived),
+                    str(row.translated),
+                    str(row.created),
+                )
+            )
+        self.print_table(table)
+
+    def print_table(self, table) -> None:
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        self.stdout.write("")
+        for n, row in enumerate(table):
+            line = "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            )
+            self.stdout.write(line.rstrip())
+            if n == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+
+    def print_summary(self, rows, news_rows, accounts: list[Account]) -> None:
         table = [("Partner", "Country", "Sector", "Category", "Languages", "State")]
         for partner, created in rows:
             page = PartnerPage.objects.filter(pk=partner.page_id).first()
@@ -135,15 +193,8 @@ class Command(BaseCommand):
                     state,
                 )
             )
-        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-        self.stdout.write("")
-        for n, row in enumerate(table):
-            line = "  ".join(
-                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-            )
-            self.stdout.write(line.rstrip())
-            if n == 0:
-                self.stdout.write("  ".join("-" * width for width in widths))
+        self.print_table(table)
+        self.print_news(news_rows)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo accounts (log in at /admin/):"))
         for account in accounts:
@@ -288,6 +339,39 @@ def demo_content_summary(demo: demo_content.DemoPartner, title: str = "") -> str
 
 
 def translate_page(page: PartnerPage, language_code: str, demo, text) -> PartnerPage:
+    """Turn the alias of ``page`` in ``language_code`` into a real translation."""
+    plain_texts = [
+        (demo.name, text.title),
+        (demo_content_summary(demo), demo_content_summary(demo, title=text.title)),
+    ]
+    mapping = string_mapping(
+        plain_texts, zip(demo.paragraphs, text.paragraphs, strict=True)
+    )
+    return translate(page, language_code, mapping)
+
+
+def string_mapping(plain_texts, rich_texts) -> dict[str, str]:
+    """Segment strings of the French text -> the translated ones.
+
+    ``plain_texts`` and ``rich_texts`` are (French, translated) pairs; rich
+    texts are split into segments as wagtail-localize splits them.
+    """
+    mapping: dict[str, str] = {}
+    for french, translated in plain_texts:
+        mapping[StringValue.from_plaintext(french).data] = StringValue.from_plaintext(
+            translated
+        ).data
+    for french, translated in rich_texts:
+        _template, french_strings = extract_strings(french)
+        _template, translated_strings = extract_strings(translated)
+        for (fr_value, _a), (tr_value, _b) in zip(
+            french_strings, translated_strings, strict=True
+        ):
+            mapping[fr_value.data] = tr_value.data
+    return mapping
+
+
+def translate(page, language_code: str, mapping: dict[str, str]):
     """Turn the alias of ``page`` in ``language_code`` into a real translation.
 
     Done the way wagtail-localize's translation editor does it: a translation
@@ -297,23 +381,6 @@ def translate_page(page: PartnerPage, language_code: str, demo, text) -> Partner
     untranslated keep the French text.
     """
     locale = Locale.objects.get(language_code=language_code)
-    mapping: dict[str, str] = {}
-    plain_texts = [
-        (demo.name, text.title),
-        (demo_content_summary(demo), demo_content_summary(demo, title=text.title)),
-    ]
-    for french, translated in plain_texts:
-        mapping[StringValue.from_plaintext(french).data] = StringValue.from_plaintext(
-            translated
-        ).data
-    for french, translated in zip(demo.paragraphs, text.paragraphs, strict=True):
-        _template, french_strings = extract_strings(french)
-        _template, translated_strings = extract_strings(translated)
-        for (fr_value, _a), (tr_value, _b) in zip(
-            french_strings, translated_strings, strict=True
-        ):
-            mapping[fr_value.data] = tr_value.data
-
     source, _created = TranslationSource.update_or_create_from_instance(page)
     translation, _created = Translation.objects.get_or_create(
         source=source, target_locale=locale
@@ -335,7 +402,187 @@ def translate_page(page: PartnerPage, language_code: str, demo, text) -> Partner
             },
         )
     translation.save_target(publish=True)
-    return PartnerPage.objects.get(translation_key=page.translation_key, locale=locale)
+    return type(page).objects.get(translation_key=page.translation_key, locale=locale)
+
+
+# -- news ----------------------------------------------------------------------
+
+
+@dataclass
+class NewsSummary:
+    partner: Partner
+    published: int = 0
+    archived: int = 0
+    translated: int = 0
+    created: int = 0
+
+
+def seed_news(
+    partner: Partner,
+    news_list: list[demo_content.DemoNews],
+    news_types,
+    groups,
+    members,
+    editor,
+) -> NewsSummary:
+    """The partner's demo news, each added once (found again by its slug)."""
+    summary = NewsSummary(partner)
+    page = PartnerPage.objects.filter(pk=partner.page_id).first()
+    if page is None:
+        return summary
+    for demo in news_list:
+        news = NewsPage.objects.child_of(page).filter(slug=news_slug(demo)).first()
+        if news is None:
+            news = seed_one_news(
+                partner, page, demo, news_types, groups, members, editor
+            )
+            summary.created += 1
+        if news.live:
+            summary.published += 1
+        elif news.first_published_at is not None:
+            summary.archived += 1
+        summary.translated += (
+            NewsPage.objects.filter(
+                translation_key=news.translation_key, alias_of__isnull=True
+            )
+            .exclude(pk=news.pk)
+            .exists()
+        )
+    return summary
+
+
+def news_slug(demo: demo_content.DemoNews) -> str:
+    return slugify(demo.title)[:80]
+
+
+def seed_one_news(
+    partner: Partner,
+    parent: PartnerPage,
+    demo: demo_content.DemoNews,
+    news_types,
+    groups,
+    members,
+    editor,
+) -> NewsPage:
+    """One news, published through Wagtail's actions, then given its history.
+
+    The history is made up after publishing: the publication moves back to
+    ``demo.days_ago`` (its expiry follows, two months later), daily views and
+    likes are spread over the days it has been online, and an archived news is
+    archived the way the partner's "Archiver" button does it.
+    """
+    user = partner.members.order_by("pk").first()
+    # A moderated partner's news goes live when an editor approves it.
+    publisher = editor if partner.moderated else user
+    now = timezone.now()
+    if demo.expires_in_days is not None:
+        published_at = news_lifecycle.add_months(
+            now, -NewsPage.lifetime_months()
+        ) + timedelta(days=demo.expires_in_days)
+    else:
+        published_at = now - timedelta(days=demo.days_ago)
+    slug = news_slug(demo)
+    with transaction.atomic():
+        body = [{"type": "paragraph", "value": html} for html in demo.paragraphs]
+        picture = document = None
+        if demo.picture:
+            picture = _image(
+                demo.title,
+                f"news-{slug[:60]}.png",
+                demo_content.illustration_png(
+                    demo.keywords[-1], _partner_colors(partner)
+                ),
+                partner.collection,
+            )
+            body.insert(
+                1, {"type": "image", "value": {"image": picture.pk, "caption": ""}}
+            )
+        if demo.video:
+            body.append({"type": "video", "value": demo.video})
+        if demo.document:
+            document = _document(
+                demo.document,
+                f"news-{slug[:60]}.pdf",
+                demo_content.brochure_pdf(demo.document, [partner.name, demo.title]),
+                partner.collection,
+            )
+            body.append(
+                {"type": "document", "value": {"document": document.pk, "label": ""}}
+            )
+        news = parent.add_child(
+            instance=NewsPage(
+                title=demo.title,
+                slug=slug,
+                live=False,
+                owner=user,
+                news_type=news_types[demo.news_type],
+                date=timezone.localtime(published_at).date(),
+                body=body,
+                image=picture,
+                document=document,
+                featured_on_home=demo.featured,
+                search_description=demo.title,
+            )
+        )
+        news.audience_groups = [groups[name] for name in demo.groups]
+        news.keywords.add(*demo.keywords)
+        news.save_revision(user=user).publish(user=publisher)
+        news.refresh_from_db()
+        # The aliases in the other locales, which the admin creates (with
+        # wagtail-localize's after_create_page hook) before the first
+        # publication: created after it, they are copies of the live page at
+        # once, and publishing does not have to update them (half the time).
+        create_aliases_for_new_page(news)
+
+        pages = [news]
+        for code, text in demo.translations.items():
+            mapping = string_mapping(
+                [(demo.title, text.title)],
+                zip(demo.paragraphs, text.paragraphs, strict=True),
+            )
+            pages.append(translate(news, code, mapping))
+    # wagtail-localize publishes translations when the transaction commits:
+    # the history below must come after.
+    with transaction.atomic():
+        NewsPage.objects.filter(translation_key=news.translation_key).update(
+            first_published_at=published_at,
+            last_published_at=published_at,
+            expire_at=news_lifecycle.expiry_from(published_at),
+        )
+        Revision.objects.filter(
+            base_content_type=news.content_type,
+            object_id__in=[str(p.pk) for p in pages],
+        ).update(created_at=published_at)
+        news.refresh_from_db()
+
+        first_day = timezone.localtime(published_at).date()
+        today = timezone.localdate()
+        days_online = (today - first_day).days + 1
+        if demo.archived:
+            days_online = max(1, days_online - 20)
+        for n, views in enumerate(demo_content.daily_views(demo, days_online)):
+            day = first_day + timedelta(days=n)
+            # Most readers read French; a translation gets its share.
+            for share, page in zip((1, 0.3), pages, strict=False):
+                if round(views * share):
+                    counters.add_views(page, day, round(views * share))
+        for n, member in enumerate(members[: demo.likes]):
+            counters.set_like(news, member, True)
+            liked_at = min(now, published_at + timedelta(days=n, hours=3))
+            NewsLike.objects.filter(
+                translation_key=news.translation_key, user=member
+            ).update(created_at=liked_at)
+        if demo.archived:
+            news_lifecycle.archive(news, publisher)
+            news.refresh_from_db()
+    return news
+
+
+def _partner_colors(partner: Partner) -> tuple[str, str]:
+    for demo in demo_content.PARTNERS:
+        if demo.name == partner.name:
+            return demo.colors
+    return ("#64748b", "#1e293b")
 
 
 # -- accounts ------------------------------------------------------------------
@@ -390,3 +637,23 @@ def seed_accounts() -> list[Account]:
         Account(EDITOR_EMAIL, EDITOR_PASSWORD, "editor (group Editors)"),
         Account(PARTNER_EMAIL, PARTNER_PASSWORD, f"partner user of {partner.name}"),
     ]
+
+
+def seed_members():
+    """Alumni of the public site, who like news; returns the users and accounts."""
+    users, accounts = [], []
+    for member in demo_content.MEMBERS:
+        users.append(
+            _account(
+                member.email,
+                MEMBER_PASSWORD,
+                first_name=member.first_name,
+                last_name=member.last_name,
+                is_superuser=False,
+                is_staff=False,
+            )
+        )
+        accounts.append(
+            Account(member.email, MEMBER_PASSWORD, "alumni member (public site)")
+        )
+    return users, accounts
