@@ -1,10 +1,11 @@
 """Signal handlers: permissions follow the page tree; news get their lifetime."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
 
-from . import news_lifecycle
+from . import news_lifecycle, page_cache
 from .models import NewsPage, PartnerPage
 from .permissions import sync_page_permissions
 
@@ -24,3 +25,19 @@ def grant_permissions_on_new_translation(sender, instance, created, raw=False, *
 def start_news_lifetime(sender, instance, revision=None, **kwargs):
     """Publishing a news (or approving it) gives it two months online."""
     news_lifecycle.set_expiry_on_publish(instance)
+
+
+def _renew_partner_news_version(news) -> None:
+    parent_path = news.path[: -news.steplen]
+    for key in Page.objects.filter(path=parent_path).values_list(
+        "translation_key", flat=True
+    ):
+        page_cache.renew_news_version(key)
+
+
+@receiver(page_published, sender=NewsPage)
+@receiver(page_unpublished, sender=NewsPage)
+@receiver(post_delete, sender=NewsPage)
+def refresh_partner_page_news(sender, instance, **kwargs):
+    """The partner page's cached body lists its latest news: renew its key."""
+    _renew_partner_news_version(instance)

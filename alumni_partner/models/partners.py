@@ -342,7 +342,15 @@ class PartnerPage(Page):
     def get_cache_key_components(self):
         # The translation key is random: a page whose id is reused (a test
         # database, a restored dump) never gets another page's cached body.
-        return [*super().get_cache_key_components(), self.translation_key]
+        # The news version changes whenever one of its news goes on or off
+        # line, so that "Latest news" is never stale (one cache read).
+        from ..page_cache import news_version
+
+        return [
+            *super().get_cache_key_components(),
+            self.translation_key,
+            news_version(self.translation_key),
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from django.utils.functional import SimpleLazyObject

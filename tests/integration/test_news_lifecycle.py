@@ -196,3 +196,25 @@ def test_editors_manage_every_partners_news(news, editor):
 
 def test_partner_lookup_from_a_news(news, partner):
     assert Partner.for_page(news) == partner
+
+
+def test_the_cached_partner_page_drops_an_expired_or_archived_news(
+    partner, make_news, partner_user, client, settings
+):
+    settings.ALUMNI_PARTNER_PAGE_CACHE_SECONDS = 300
+    partner.page.save_revision().publish()
+    kept = make_news(partner, "Toujours là")
+    expiring = make_news(partner, "Bientôt fini")
+    archived = make_news(partner, "Mise de côté")
+    url = partner.page.url
+
+    def shown():
+        html = client.get(url).content.decode()
+        return {news.title for news in (kept, expiring, archived) if news.title in html}
+
+    assert shown() == {"Toujours là", "Bientôt fini", "Mise de côté"}
+    news_lifecycle.archive(archived, partner_user)
+    assert shown() == {"Toujours là", "Bientôt fini"}
+    NewsPage.objects.filter(pk=expiring.pk).update(expire_at=timezone.now())
+    publish_scheduled()
+    assert shown() == {"Toujours là"}
