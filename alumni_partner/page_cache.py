@@ -13,6 +13,27 @@ import uuid
 
 from django.core.cache import cache
 
+from .conf import partner_settings
+
+
+class CachedBodyMixin:
+    """A page whose template caches its body with ``{% wagtailpagecache %}``.
+
+    Publishing changes Wagtail's cache key, so a published change shows at
+    once; an edit to a shared object only (an image replaced, a term renamed)
+    shows within :attr:`cache_seconds`.
+    """
+
+    @property
+    def cache_seconds(self) -> int:
+        """How long the body stays cached; ``0`` turns the cache off."""
+        return partner_settings.PAGE_CACHE_SECONDS
+
+    def get_cache_key_components(self):
+        # The translation key is random: a page whose id is reused (a test
+        # database, a restored dump) never gets another page's cached body.
+        return [*super().get_cache_key_components(), self.translation_key]
+
 
 def _key(partner_translation_key: uuid.UUID | str) -> str:
     return f"alumni_partner:news-version:{partner_translation_key}"

@@ -23,6 +23,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..blocks import NewsBodyBlock
+from ..page_cache import CachedBodyMixin
 from .stats import NewsDailyViews, NewsLike
 from .taxonomy import AudienceGroup, NewsType
 
@@ -134,7 +135,7 @@ class NewsPageForm(WagtailAdminPageForm):
         return super().clean()
 
 
-class NewsPage(Page):
+class NewsPage(CachedBodyMixin, Page):
     """A partner's news (guide 3.2), online for two months after publication."""
 
     news_type = models.ForeignKey(
@@ -260,18 +261,25 @@ class NewsPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
         from ..counters import has_liked, like_count
         from ..news_listing import prepare_news
 
         context = super().get_context(request, *args, **kwargs)
-        partner_page = self.get_parent()
-        prepare_news(
-            [self],
-            locale_id=self.locale_id,
-            partner_page=partner_page,
-            audiences=True,
-        )
-        context["partner_page"] = partner_page
+
+        def details():
+            partner_page = self.get_parent()
+            prepare_news(
+                [self],
+                locale_id=self.locale_id,
+                partner_page=partner_page,
+                audiences=True,
+            )
+            return self
+
+        # Lazy: neither built nor queried when the body comes from the cache.
+        context["news"] = SimpleLazyObject(details)
         context["like_count"] = like_count(self)
         context["has_liked"] = has_liked(self, request.user)
         return context

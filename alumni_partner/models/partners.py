@@ -28,6 +28,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..blocks import PresentationBlock
 from ..conf import partner_settings
+from ..page_cache import CachedBodyMixin, news_version
 from .taxonomy import PartnerCategory, Sector
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class PartnerPageForm(WagtailAdminPageForm):
                 )
 
 
-class PartnerPage(Page):
+class PartnerPage(CachedBodyMixin, Page):
     """A partner organisation's public page (guide chapters 1–2)."""
 
     street = models.CharField(_("address"), max_length=255, blank=True)
@@ -329,26 +330,11 @@ class PartnerPage(Page):
         query = quote_plus(", ".join(self.address_lines))
         return f"https://maps.google.com/maps?q={query}&output=embed"
 
-    @property
-    def cache_seconds(self) -> int:
-        """How long the public page's body stays in the fragment cache.
-
-        Publishing changes :attr:`cache_key`, so a published change shows at once;
-        an edit to a shared object only (an image or PDF replaced, a sector
-        renamed) shows within this delay. ``0`` turns the cache off.
-        """
-        return partner_settings.PAGE_CACHE_SECONDS
-
     def get_cache_key_components(self):
-        # The translation key is random: a page whose id is reused (a test
-        # database, a restored dump) never gets another page's cached body.
         # The news version changes whenever one of its news goes on or off
         # line, so that "Latest news" is never stale (one cache read).
-        from ..page_cache import news_version
-
         return [
             *super().get_cache_key_components(),
-            self.translation_key,
             news_version(self.translation_key),
         ]
 
