@@ -192,6 +192,17 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(text)
 
 
+def filter_field(model, label, empty_label, invalid_message) -> IdChoiceField:
+    """An optional choice of ``model``; its queryset is set per request."""
+    return IdChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        empty_label=empty_label,
+        error_messages={"invalid_choice": invalid_message},
+    )
+
+
 class NewsFilterForm(forms.Form):
     """The feed's GET filters: type, audience group and partner, all optional.
 
@@ -199,38 +210,23 @@ class NewsFilterForm(forms.Form):
     and that filter is left out; the valid ones still apply.
     """
 
-    type = IdChoiceField(
-        label=_("Type of news"),
-        queryset=NewsType.objects.none(),
-        required=False,
-        empty_label=_("All types"),
-        error_messages={
-            "invalid_choice": _(
-                "This type of news does not exist: news of every type are shown."
-            )
-        },
+    type = filter_field(
+        NewsType,
+        _("Type of news"),
+        _("All types"),
+        _("This type of news does not exist: news of every type are shown."),
     )
-    audience = IdChoiceField(
-        label=_("Group"),
-        queryset=AudienceGroup.objects.none(),
-        required=False,
-        empty_label=_("All groups"),
-        error_messages={
-            "invalid_choice": _(
-                "This group does not exist: news for every group are shown."
-            )
-        },
+    audience = filter_field(
+        AudienceGroup,
+        _("Group"),
+        _("All groups"),
+        _("This group does not exist: news for every group are shown."),
     )
-    partner = IdChoiceField(
-        label=_("Partner"),
-        queryset=PartnerPage.objects.none(),
-        required=False,
-        empty_label=_("All partners"),
-        error_messages={
-            "invalid_choice": _(
-                "This partner does not exist: news of every partner are shown."
-            )
-        },
+    partner = filter_field(
+        PartnerPage,
+        _("Partner"),
+        _("All partners"),
+        _("This partner does not exist: news of every partner are shown."),
     )
 
     def __init__(self, data=None, *, index_page: Page, **kwargs):
