@@ -60,7 +60,8 @@ class Screenshots:
                 {"width": size["width"], "height": size["height"] + hidden}
             )
         try:
-            page.screenshot(path=str(path), full_page=full_page)
+            # Finished transitions: Wagtail's messages slide in.
+            page.screenshot(path=str(path), full_page=full_page, animations="disabled")
         finally:
             if hidden:
                 page.set_viewport_size(size)
