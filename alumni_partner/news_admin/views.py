@@ -144,6 +144,8 @@ SORTS = {
     "likes": F("like_count"),
     "home": F("featured_on_home"),
 }
+#: Sorts that need every news' views and likes summed before paginating.
+COUNTED_SORTS = {"views", "likes"}
 
 
 def news_columns() -> list:
@@ -302,9 +304,11 @@ class NewsIndexView(NewsScreenMixin, IndexView):
             ),
             to_attr="_current_workflow_states",
         )
+        # Views and likes are summed for the page's rows only (get_table),
+        # unless the list is sorted by them: a correlated sum over every news
+        # of a partner with thousands of them costs more than the page.
         return (
             news.select_related("news_type")
-            .with_counts()
             .defer_streamfields()
             .prefetch_related(workflow_states)
         )
@@ -324,6 +328,8 @@ class NewsIndexView(NewsScreenMixin, IndexView):
         ordering = self.ordering or self.default_ordering
         key = ordering.lstrip("-")
         expression = SORTS[key]
+        if key in COUNTED_SORTS:
+            queryset = queryset.with_counts()
         if ordering.startswith("-"):
             return queryset.order_by(expression.desc(nulls_last=True), "-pk")
         return queryset.order_by(expression.asc(nulls_first=True), "pk")
@@ -340,6 +346,18 @@ class NewsIndexView(NewsScreenMixin, IndexView):
         return self.index_url + (f"?{encoded}" if encoded else "")
 
     def get_table(self, object_list):
+        object_list = list(object_list)
+        if object_list and not hasattr(object_list[0], "view_count"):
+            counts = {
+                pk: (views, likes)
+                for pk, views, likes in NewsPage.objects.filter(
+                    pk__in=[news.pk for news in object_list]
+                )
+                .with_counts()
+                .values_list("pk", "view_count", "like_count")
+            }
+            for news in object_list:
+                news.view_count, news.like_count = counts.get(news.pk, (0, 0))
         return self.table_class(
             self.columns,
             object_list,
