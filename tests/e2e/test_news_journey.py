@@ -181,6 +181,12 @@ def partner_creates_news(page: Page, shot, yesterday) -> None:
     shot(page, "create-preview", full_page=False)
     page.locator("[data-side-panel-toggle=preview]").click()
 
+    # Wagtail 8 autosaves a new page as a draft in the background, then turns
+    # the form into the edit form. A click on "Envoyer" while that request is
+    # on its way would post a second creation (refused: the slug is taken), so
+    # wait for it, as a person would see "Enregistré" first.
+    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=15_000)
+
     # "Envoyer": the main button of the footer.
     send = page.locator("footer").get_by_role("button", name=either("Send", "Envoyer"))
     expect(send).to_be_visible()
