@@ -181,12 +181,6 @@ def partner_creates_news(page: Page, shot, yesterday) -> None:
     shot(page, "create-preview", full_page=False)
     page.locator("[data-side-panel-toggle=preview]").click()
 
-    # Wagtail 8 autosaves a new page as a draft in the background, then turns
-    # the form into the edit form. A click on "Envoyer" while that request is
-    # on its way would post a second creation (refused: the slug is taken), so
-    # wait for it, as a person would see "Enregistré" first.
-    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=15_000)
-
     # "Envoyer": the main button of the footer.
     send = page.locator("footer").get_by_role("button", name=either("Send", "Envoyer"))
     expect(send).to_be_visible()
@@ -260,6 +254,9 @@ def alumnus_likes_with_keyboard(page: Page, news: NewsPage, shot) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(news.url) + "$"))
+    # like.js is deferred: before it runs, Enter posts the form the ordinary
+    # way (which works, but reloads the page and the focus with it).
+    page.wait_for_load_state("load")
 
     expect(page.locator("h1")).to_have_text(TITLE)
     expect(page.locator(".news-meta .tag")).to_contain_text("Événement")
@@ -348,7 +345,14 @@ def test_news_journey(
     alumnus,
     new_context,
     live_server,
+    settings,
 ):
+    # Wagtail 8 autosaves a new page in the background and then turns the
+    # create form into the edit form. Whether that happens before the test's
+    # instant click on "Envoyer" is a matter of timing, and a click during the
+    # request posts a second creation (refused: the slug is taken). The guide's
+    # flow has no autosave; the test walks it without Wagtail's timer.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     shot = Screenshots("news")
     today = timezone.localdate()
     partner = publish_partner(make_partner, "Acme")
