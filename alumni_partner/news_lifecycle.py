@@ -92,16 +92,21 @@ def clear_past_expiries() -> int:
 
 def can_manage(user, news: NewsPage) -> bool:
     """Editors manage every news; a partner's users manage their partner's."""
+    return _may_manage(user, Partner.for_page(news))
+
+
+def _may_manage(user, partner: Partner | None) -> bool:
     if is_editor(user):
         return True
-    partner = Partner.for_page(news)
     return partner is not None and partner.has_member(user)
 
 
 def _check(user, news: NewsPage) -> Partner | None:
-    if not can_manage(user, news):
+    """The news' partner, once it is clear that ``user`` may manage the news."""
+    partner = Partner.for_page(news)
+    if not _may_manage(user, partner):
         raise NewsActionRefused("not yours")
-    return Partner.for_page(news)
+    return partner
 
 
 def _pages_of(news: NewsPage):

@@ -59,23 +59,6 @@ def excerpt(news: NewsPage, words: int = EXCERPT_WORDS) -> str:
     return Truncator(text).words(words, truncate="…")
 
 
-def localized_names(model, terms: Iterable, locale_id: int) -> dict:
-    """``{translation_key: name}`` of ``terms`` in the locale, in one query.
-
-    No query when every term is already in that locale (a French page under
-    the French site).
-    """
-    terms = [term for term in terms if term is not None]
-    if all(term.locale_id == locale_id for term in terms):
-        return {}
-    return dict(
-        model.objects.filter(
-            locale_id=locale_id,
-            translation_key__in={term.translation_key for term in terms},
-        ).values_list("translation_key", "name")
-    )
-
-
 def _label(term, names: dict) -> str:
     if term is None:
         return ""
@@ -110,7 +93,7 @@ def prepare_news(
     if not news_list:
         return news_list
     language = get_language() or settings.LANGUAGE_CODE
-    types = localized_names(NewsType, [n.news_type for n in news_list], locale_id)
+    types = NewsType.names_in_locale([n.news_type for n in news_list], locale_id)
     if partner_page is None:
         parent_paths = {n.path[: -NewsPage.steplen] for n in news_list}
         parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths)}
@@ -137,7 +120,7 @@ def prepare_news(
         news.excerpt = excerpt(news)
     if audiences:
         groups = [g for n in news_list for g in n.audience_groups.all()]
-        names = localized_names(AudienceGroup, groups, locale_id)
+        names = AudienceGroup.names_in_locale(groups, locale_id)
         for news in news_list:
             news.audience_labels = [
                 _label(g, names)
@@ -232,13 +215,10 @@ class NewsFilterForm(forms.Form):
     def __init__(self, data=None, *, index_page: Page, **kwargs):
         super().__init__(data, **kwargs)
         locale_id = index_page.locale_id
-        default_language = settings.LANGUAGE_CODE
         # Terms are chosen on the default language's ones; shown in the visitor's.
         for name, model in (("type", NewsType), ("audience", AudienceGroup)):
             field = self.fields[name]
-            field.queryset = model.objects.filter(
-                locale__language_code=default_language
-            ).order_by("name")
+            field.queryset = model.default_terms().order_by("name")
             field.label_from_instance = self._labeller(model, locale_id)
         self.fields["partner"].queryset = (
             PartnerPage.objects.live()

@@ -17,7 +17,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, PageManager
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -94,15 +94,12 @@ class NewsPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        default_locale = Locale.get_default()
         for name, model in (
             ("news_type", NewsType),
             ("audience_groups", AudienceGroup),
         ):
             if name in self.fields:
-                self.fields[name].queryset = model.objects.filter(
-                    locale_id=default_locale.pk
-                )
+                self.fields[name].queryset = model.default_terms()
         if "expire_at" in self.fields:
             # Blank unless the partner chose an expiry: the automatic one is
             # shown in the status panel and restarts at every publication.

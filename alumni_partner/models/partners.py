@@ -126,15 +126,8 @@ def label_terms(partner_pages) -> None:
     partner_pages = list(partner_pages)
     locale = Locale.get_active()
     for field, model in (("sector", Sector), ("category", PartnerCategory)):
-        terms = [getattr(p, field) for p in partner_pages if getattr(p, field)]
-        names = {}
-        if any(term.locale_id != locale.pk for term in terms):
-            names = dict(
-                model.objects.filter(
-                    locale=locale,
-                    translation_key__in={term.translation_key for term in terms},
-                ).values_list("translation_key", "name")
-            )
+        terms = [getattr(p, field) for p in partner_pages]
+        names = model.names_in_locale(terms, locale.pk)
         for page in partner_pages:
             term = getattr(page, field)
             label = names.get(term.translation_key, term.name) if term else ""
@@ -186,13 +179,9 @@ class PartnerPageForm(WagtailAdminPageForm):
         for name in self.REQUIRED:
             if name in self.fields:
                 self.fields[name].required = True
-        locale = getattr(self.instance, "locale", None)
         for name, model in (("sector", Sector), ("category", PartnerCategory)):
-            if name in self.fields and locale is not None:
-                # One entry per term, in the page's language when translated.
-                self.fields[name].queryset = model.objects.filter(
-                    locale_id=self.instance.get_default_locale().pk
-                )
+            if name in self.fields:
+                self.fields[name].queryset = model.default_terms()
 
 
 class PartnerPage(CachedBodyMixin, Page):

@@ -1,8 +1,10 @@
 """Translatable vocabularies that visitors read: sectors and partner categories."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import TranslatableMixin
+from wagtail.models import Locale, TranslatableMixin
 
 
 class Vocabulary(TranslatableMixin, models.Model):
@@ -16,6 +18,33 @@ class Vocabulary(TranslatableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default_terms(cls) -> models.QuerySet:
+        """One entry per term: the terms in the default language.
+
+        Forms and filters choose among these; pages show the visitor's
+        translation. Not ``get_default_locale()``, which for a page is its
+        parent's locale.
+        """
+        return cls.objects.filter(locale_id=Locale.get_default().pk)
+
+    @classmethod
+    def names_in_locale(cls, terms: Iterable, locale_id: int) -> dict:
+        """``{translation_key: name}`` of ``terms`` in the locale, in one query.
+
+        No query when every term is already in that locale (a French page under
+        the French site): callers fall back on the term's own name.
+        """
+        terms = [term for term in terms if term is not None]
+        if all(term.locale_id == locale_id for term in terms):
+            return {}
+        return dict(
+            cls.objects.filter(
+                locale_id=locale_id,
+                translation_key__in={term.translation_key for term in terms},
+            ).values_list("translation_key", "name")
+        )
 
 
 class Sector(Vocabulary):

@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.models import Locale
 
 from ..models import NewsPage, NewsPageTag, NewsType
 
@@ -42,7 +41,7 @@ class PartnerFilter(django_filters.ModelChoiceFilter):
 
 
 def news_types(request):
-    return NewsType.objects.filter(locale_id=Locale.get_default().pk)
+    return NewsType.default_terms()
 
 
 class NewsFilterSet(WagtailFilterSet):

@@ -28,17 +28,17 @@ class NewsScope:
     @cached_property
     def partners(self) -> QuerySet:
         """Partners with a page whose news the user sees, by name."""
-        partners = Partner.objects.exclude(page=None).select_related("page")
         if self.is_editor:
-            return partners
-        return partners.filter(members=self.user)
+            return Partner.objects.exclude(page=None).select_related("page")
+        return self._own_partners_query()
 
     @cached_property
     def own_partners(self) -> list[Partner]:
         """The partners the user works for (empty for most editors)."""
-        if not self.is_editor:
-            return list(self.partners)
-        return list(
+        return list(self._own_partners_query())
+
+    def _own_partners_query(self) -> QuerySet:
+        return (
             Partner.objects.for_user(self.user)
             .exclude(page=None)
             .select_related("page")
