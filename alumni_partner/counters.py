@@ -93,19 +93,16 @@ def set_like(news: NewsPage, user, liked: bool) -> int:
     The form says which state it wants rather than "toggle": two clicks on
     "J'aime" sent before the first answer must not cancel each other.
     """
-    mine = NewsLike.objects.filter(translation_key=news.translation_key, user=user)
     if liked:
-        try:
-            with transaction.atomic():
-                NewsLike.objects.get_or_create(
-                    translation_key=news.translation_key,
-                    user=user,
-                    defaults={"page": news},
-                )
-        except IntegrityError:
-            pass  # The same member's other request won the race: liked once.
+        # get_or_create retries the get when another request of the same
+        # member created the row first: liked once.
+        NewsLike.objects.get_or_create(
+            translation_key=news.translation_key, user=user, defaults={"page": news}
+        )
     else:
-        mine.delete()
+        NewsLike.objects.filter(
+            translation_key=news.translation_key, user=user
+        ).delete()
     return like_count(news)
 
 
