@@ -12,7 +12,9 @@ class AlumniPartnerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, workflows  # noqa: F401
+        from .permissions import upgrade_moderation_workflow
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)
+        post_migrate.connect(upgrade_moderation_workflow, sender=self)

@@ -45,6 +45,14 @@ DEFAULTS = {
     # How many of a partner's latest news its public page shows.
     "PARTNER_PAGE_NEWS": 3,
     "HOME_FEATURED_NEWS": 4,
+    # How long an offer stays on the job board after publication (days).
+    "OFFER_LIFETIME_DAYS": 60,
+    # The partner is reminded by e-mail this many days before an offer expires.
+    "OFFER_REMINDER_DAYS": 5,
+    "OFFERS_PER_PAGE": 20,
+    "OFFERS_ADMIN_PER_PAGE": 20,
+    # How many of a partner's live offers its public page lists.
+    "PARTNER_PAGE_OFFERS": 5,
     # The statistics panel's chart covers this many days.
     "STATS_DAYS": 90,
     # A visitor's views of one news count once per this many seconds.

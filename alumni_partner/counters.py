@@ -1,4 +1,4 @@
-"""Counting news views and likes, and the per-partner statistics built on them.
+"""Counting views, likes and "apply" clicks, and the statistics built on them.
 
 A view costs one UPDATE of a per-day row (an INSERT on the day's first view)
 and one cache ``add`` that keeps a visitor's reloads from counting again. Bots
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .conf import partner_settings
-from .models import NewsDailyViews, NewsLike, NewsPage
+from .models import NewsDailyViews, NewsLike, NewsPage, OfferDailyStats, OfferPage
 
 # Self-declared robots, link previews and scripted clients. Browsers, headless
 # ones included, are counted.
@@ -58,33 +58,54 @@ def should_count(request) -> bool:
     return not is_bot(request.META.get("HTTP_USER_AGENT", ""))
 
 
-def record_view(news: NewsPage, request) -> bool:
-    """Count one view of ``news`` by this visitor today; ``True`` if counted."""
+def _first_time_today(page, request, what: str) -> bool:
+    """Whether this visitor's ``what`` on ``page`` counts (once per day)."""
     if not should_count(request):
         return False
-    key = f"alumni_partner:view:{news.translation_key}:{_visitor_fingerprint(request)}"
-    if not cache.add(key, 1, partner_settings.VIEW_DEDUP_SECONDS):
+    key = (
+        f"alumni_partner:{what}:{page.translation_key}:{_visitor_fingerprint(request)}"
+    )
+    return cache.add(key, 1, partner_settings.VIEW_DEDUP_SECONDS)
+
+
+def record_view(page, request) -> bool:
+    """Count one view of a news or offer by this visitor today; ``True`` if counted."""
+    if not _first_time_today(page, request, "view"):
         return False
-    add_views(news, timezone.localdate())
+    add_views(page, timezone.localdate())
     return True
 
 
-def add_views(news: NewsPage, day: date, views: int = 1) -> None:
-    """Add ``views`` to the news page's row for ``day``, creating it if needed."""
-    rows = NewsDailyViews.objects.filter(page_id=news.pk, day=day)
-    if rows.update(views=F("views") + views):
+def record_apply_click(offer: OfferPage, request) -> bool:
+    """Count a visitor's click on an offer's "Apply" (once a day)."""
+    if not _first_time_today(offer, request, "apply"):
+        return False
+    _increment(offer, timezone.localdate(), "apply_clicks", 1)
+    return True
+
+
+def add_views(page, day: date, views: int = 1) -> None:
+    """Add ``views`` to the page's row for ``day``, creating it if needed."""
+    _increment(page, day, "views", views)
+
+
+def _increment(page, day: date, field_name: str, amount: int) -> None:
+    """One UPDATE of the page's daily row; an INSERT on the day's first count."""
+    model = page.counter_model
+    rows = model.objects.filter(page_id=page.pk, day=day)
+    if rows.update(**{field_name: F(field_name) + amount}):
         return
     try:
         with transaction.atomic():
-            NewsDailyViews.objects.create(
-                page_id=news.pk,
-                translation_key=news.translation_key,
+            model.objects.create(
+                page_id=page.pk,
+                translation_key=page.translation_key,
                 day=day,
-                views=views,
+                **{field_name: amount},
             )
     except IntegrityError:
         # Another request created the day's row first.
-        rows.update(views=F("views") + views)
+        rows.update(**{field_name: F(field_name) + amount})
 
 
 def set_like(news: NewsPage, user, liked: bool) -> int:
@@ -183,5 +204,69 @@ def news_statistics(news: QuerySet, days: int | None = None) -> NewsStatistics:
         archived=news.filter(live=False, first_published_at__isnull=False).count(),
         total_views=views.aggregate(n=Sum("views"))["n"] or 0,
         total_likes=likes.count(),
+        days=list(series.values()),
+    )
+
+
+@dataclass
+class OfferDayFigures:
+    day: date
+    views: int = 0
+    clicks: int = 0
+
+
+@dataclass
+class OfferStatistics:
+    """A partner's (or the network's) offer figures for the statistics panel."""
+
+    validated: int
+    closed: int
+    total_views: int
+    total_clicks: int
+    days: list[OfferDayFigures] = field(default_factory=list)
+
+    @property
+    def period_views(self) -> int:
+        return sum(d.views for d in self.days)
+
+    @property
+    def period_clicks(self) -> int:
+        return sum(d.clicks for d in self.days)
+
+    @property
+    def peak(self) -> int:
+        return max([1, *(max(d.views, d.clicks) for d in self.days)])
+
+
+def offer_statistics(offers: QuerySet, days: int | None = None) -> OfferStatistics:
+    """Figures over ``offers`` (one locale) for the last ``days`` days.
+
+    Views and "apply" clicks of their translations count through the
+    translation key.
+    """
+    days = days or partner_settings.STATS_DAYS
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    series = {
+        start + timedelta(days=i): OfferDayFigures(start + timedelta(days=i))
+        for i in range(days)
+    }
+    rows = OfferDailyStats.objects.filter(
+        translation_key__in=offers.values("translation_key")
+    )
+    for row in (
+        rows.filter(day__gte=start)
+        .values("day")
+        .annotate(views=Sum("views"), clicks=Sum("apply_clicks"))
+        .order_by()
+    ):
+        series[row["day"]].views = row["views"]
+        series[row["day"]].clicks = row["clicks"]
+    totals = rows.aggregate(views=Sum("views"), clicks=Sum("apply_clicks"))
+    return OfferStatistics(
+        validated=offers.filter(live=True).count(),
+        closed=offers.filter(live=False, first_published_at__isnull=False).count(),
+        total_views=totals["views"] or 0,
+        total_clicks=totals["clicks"] or 0,
         days=list(series.values()),
     )

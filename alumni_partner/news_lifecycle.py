@@ -7,104 +7,33 @@ workflows and the audit log see every step.
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
-from wagtail.models import Locale, Page
 
-from .conf import partner_settings
 from .models import NewsPage, Partner
-from .permissions import is_editor
+from .page_lifetime import source_of
+from .permissions import is_editor, may_manage
 
 
 class NewsActionRefused(Exception):
     """The user may not do this to this news; the message says why."""
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """``moment`` plus calendar months; 31 January + 1 month is 28/29 February."""
-    month_index = moment.month - 1 + months
-    year = moment.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def expiry_from(start: datetime) -> datetime:
     """When a news published at ``start`` leaves the public site."""
-    return add_months(start, partner_settings.NEWS_LIFETIME_MONTHS)
-
-
-def source_of(news: NewsPage) -> NewsPage:
-    """The news in the default locale (the one the partner writes)."""
-    # Not news.get_default_locale(): for a page, that is its parent's locale.
-    default_locale = Locale.get_default()
-    if news.locale_id == default_locale.pk:
-        return news
-    return (
-        NewsPage.objects.filter(
-            translation_key=news.translation_key, locale=default_locale
-        ).first()
-        or news
-    )
-
-
-def set_expiry_on_publish(news: NewsPage) -> None:
-    """Start (or restart) the two-month clock of a news that just went live.
-
-    Called on ``page_published``, so a moderated partner's clock starts at the
-    editor's approval. An expiry typed in by the partner (``custom_expiry``) is
-    kept. Translations
-    take their source's expiry: wagtail-localize never syncs it (DESIGN.md §10).
-    """
-    if not news.live:
-        return
-    source = source_of(news)
-    if source.pk != news.pk:
-        expire_at = source.expire_at
-        if expire_at is None or expire_at <= timezone.now():
-            expire_at = expiry_from(timezone.now())
-        NewsPage.objects.filter(pk=news.pk).update(expire_at=expire_at)
-        news.expire_at = expire_at
-        return
-    expire_at = news.expire_at
-    if not news.custom_expiry or expire_at is None or expire_at <= timezone.now():
-        expire_at = expiry_from(news.last_published_at or timezone.now())
-    news.expire_at = expire_at
-    # Every locale's page, live or not: a translation published later reads it.
-    NewsPage.objects.filter(
-        translation_key=news.translation_key, alias_of__isnull=True
-    ).update(expire_at=expire_at)
-
-
-def clear_past_expiries() -> int:
-    """Forget the expiry of pages already taken offline by it.
-
-    An expired page keeping its past ``expire_at`` cannot be saved again
-    ("expiry must be in the future", wagtail#13896).
-    """
-    return Page.objects.filter(expired=True, expire_at__lte=timezone.now()).update(
-        expire_at=None
-    )
+    return NewsPage.expiry_after(start)
 
 
 def can_manage(user, news: NewsPage) -> bool:
     """Editors manage every news; a partner's users manage their partner's."""
-    return _may_manage(user, Partner.for_page(news))
-
-
-def _may_manage(user, partner: Partner | None) -> bool:
-    if is_editor(user):
-        return True
-    return partner is not None and partner.has_member(user)
+    return may_manage(user, Partner.for_page(news))
 
 
 def _check(user, news: NewsPage) -> Partner | None:
     """The news' partner, once it is clear that ``user`` may manage the news."""
     partner = Partner.for_page(news)
-    if not _may_manage(user, partner):
+    if not may_manage(user, partner):
         raise NewsActionRefused("not yours")
     return partner
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -38,6 +37,13 @@ def is_editor(user) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=partner_settings.EDITORS_GROUP).exists()
+
+
+def may_manage(user, partner) -> bool:
+    """Editors manage every partner's pages; a partner's users their partner's."""
+    if is_editor(user):
+        return True
+    return partner is not None and partner.has_member(user)
 
 
 def _permission(app_label: str, codename: str) -> Permission:
@@ -100,18 +106,34 @@ def grant_collection_permissions(group: Group, collection) -> None:
 
 
 def moderation_workflow() -> Workflow:
-    """The workflow that sends a moderated partner's pages to the editors."""
-    workflow, created = Workflow.objects.get_or_create(
+    """The workflow that sends a moderated partner's pages to the editors.
+
+    Its one step is a :class:`~alumni_partner.models.PartnerModerationTask`;
+    a workflow made before offers existed (a plain group approval) is brought
+    up to date here.
+    """
+    from .models import PartnerModerationTask
+
+    workflow, _ = Workflow.objects.get_or_create(
         name=partner_settings.MODERATION_WORKFLOW_NAME, defaults={"active": True}
     )
-    if created or not workflow.workflow_tasks.exists():
+    if not PartnerModerationTask.objects.filter(
+        workflow_tasks__workflow=workflow
+    ).exists():
         editors, _ = Group.objects.get_or_create(name=partner_settings.EDITORS_GROUP)
-        task, _ = GroupApprovalTask.objects.get_or_create(
+        task, _ = PartnerModerationTask.objects.get_or_create(
             name=str(partner_settings.MODERATION_WORKFLOW_NAME)
         )
         task.groups.add(editors)
-        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, sort_order=0)
+        WorkflowTask.objects.filter(workflow=workflow).delete()
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
+
+
+def upgrade_moderation_workflow(**kwargs) -> None:
+    """``post_migrate``: an existing moderation workflow gets the partner task."""
+    if Workflow.objects.filter(name=partner_settings.MODERATION_WORKFLOW_NAME).exists():
+        moderation_workflow()
 
 
 def apply_moderation(partner, pages=None) -> None:

@@ -31,9 +31,12 @@ def publish_scheduled() -> None:
     """Wagtail's scheduled publishing, then forget the expiries it applied.
 
     News leave the public site here when their two months are over; they then
-    show under "archived" in the news admin.
+    show under "archived" in the news admin. Offers leave the job board the
+    same way, and partners hear a few days before.
     """
-    from .news_lifecycle import clear_past_expiries
+    from .offer_lifecycle import send_expiry_reminders
+    from .page_lifetime import clear_past_expiries
 
     call_command("publish_scheduled")
     clear_past_expiries()
+    send_expiry_reminders()

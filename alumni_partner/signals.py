@@ -1,12 +1,12 @@
-"""Signal handlers: permissions follow the page tree; news get their lifetime."""
+"""Signal handlers: permissions follow the page tree; news and offers get a lifetime."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from . import news_lifecycle, page_cache
-from .models import NewsPage, PartnerPage
+from . import offer_lifecycle, page_cache, page_lifetime
+from .models import NewsPage, OfferPage, PartnerPage
 from .permissions import sync_page_permissions
 
 
@@ -24,7 +24,14 @@ def grant_permissions_on_new_translation(sender, instance, created, raw=False, *
 @receiver(page_published, sender=NewsPage)
 def start_news_lifetime(sender, instance, revision=None, **kwargs):
     """Publishing a news (or approving it) gives it two months online."""
-    news_lifecycle.set_expiry_on_publish(instance)
+    page_lifetime.set_expiry_on_publish(instance)
+
+
+@receiver(page_published, sender=OfferPage)
+def start_offer_lifetime(sender, instance, revision=None, **kwargs):
+    """Publishing, approving or renewing an offer: on the board for 60 days."""
+    offer_lifecycle.reopen_on_publish(instance)
+    page_lifetime.set_expiry_on_publish(instance)
 
 
 def _renew_partner_news_version(news) -> None:
@@ -38,6 +45,9 @@ def _renew_partner_news_version(news) -> None:
 @receiver(page_published, sender=NewsPage)
 @receiver(page_unpublished, sender=NewsPage)
 @receiver(post_delete, sender=NewsPage)
+@receiver(page_published, sender=OfferPage)
+@receiver(page_unpublished, sender=OfferPage)
+@receiver(post_delete, sender=OfferPage)
 def refresh_partner_page_news(sender, instance, **kwargs):
-    """The partner page's cached body lists its latest news: renew its key."""
+    """The partner page's cached body lists its news and offers: renew its key."""
     _renew_partner_news_version(instance)

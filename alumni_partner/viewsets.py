@@ -12,7 +12,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import onboarding, permissions
-from .models import AudienceGroup, NewsType, Partner, PartnerCategory, Sector
+from .models import (
+    AudienceGroup,
+    ContractType,
+    NewsType,
+    Partner,
+    PartnerCategory,
+    Sector,
+    SeniorityLevel,
+)
 
 
 class PartnerCreateForm(forms.ModelForm):
@@ -34,7 +42,7 @@ class PartnerCreateForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = ["name", "moderated"]
+        fields = ["name", "moderated", "offers_moderated"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +79,7 @@ class PartnerCreateForm(forms.ModelForm):
 class PartnerEditForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "moderated"]
+        fields = ["name", "moderated", "offers_moderated"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +90,8 @@ class PartnerCreateView(generic.CreateView):
         partner = onboarding.onboard_partner(self.form.new_partner())
         if self.form.cleaned_data.get("moderated"):
             partner.moderated = True
-            partner.save(update_fields=["moderated"])
+            partner.offers_moderated = self.form.cleaned_data["offers_moderated"]
+            partner.save(update_fields=["moderated", "offers_moderated"])
             permissions.apply_moderation(partner)
         return partner
 
@@ -168,14 +177,26 @@ class AudienceGroupViewSet(VocabularyViewSet):
     menu_label = _("Audience groups")
 
 
+class ContractTypeViewSet(VocabularyViewSet):
+    model = ContractType
+    menu_label = _("Contract types")
+
+
+class SeniorityLevelViewSet(VocabularyViewSet):
+    model = SeniorityLevel
+    menu_label = _("Seniority levels")
+
+
 class VocabularyViewSetGroup(SnippetViewSetGroup):
-    """The translatable terms that describe partners and their news."""
+    """The translatable terms that describe partners, their news and offers."""
 
     items = (
         SectorViewSet,
         PartnerCategoryViewSet,
         NewsTypeViewSet,
         AudienceGroupViewSet,
+        ContractTypeViewSet,
+        SeniorityLevelViewSet,
     )
     menu_icon = "tag"
     menu_label = _("Vocabularies")

@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page, Site, WorkflowPage
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
-from alumni_partner.models import NewsIndexPage, PartnerIndexPage
+from alumni_partner.models import NewsIndexPage, OfferIndexPage, PartnerIndexPage
 
 from .models import HomePage
 
@@ -91,6 +91,16 @@ def ensure_site() -> HomePage:
             )
         )
         feed.save_revision().publish()
+    if not OfferIndexPage.objects.filter(locale=default).exists():
+        board = home.add_child(
+            instance=OfferIndexPage(
+                title="Offres d'emploi",
+                slug="offres",
+                locale=default,
+                introduction="Les offres d'emploi et de stage des partenaires.",
+            )
+        )
+        board.save_revision().publish()
     # Wagtail's default "Moderators approval" workflow on the root would put every
     # partner's "Publish" beside a "Submit": partners publish directly unless an
     # editor switches them to moderated (alumni_partner.permissions).

@@ -145,3 +145,46 @@ def alumnus(db):
         first_name="Amina",
         last_name="Alumna",
     )
+
+
+@pytest.fixture
+def contract_type(site_tree):
+    """The "CDI" term the offers migration creates in the default language."""
+    from alumni_partner.models import ContractType
+
+    return ContractType.default_terms().get(name="CDI")
+
+
+@pytest.fixture
+def make_offer(contract_type):
+    """An offer under ``partner``'s French page, published through Wagtail's actions."""
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    from alumni_partner.models import OfferPage
+    from alumni_partner.offer_lifecycle import suggest_reference
+
+    def make(
+        partner: Partner, title: str = "Développeur Python", publish=True, **fields
+    ):
+        fields.setdefault("contract_type", contract_type)
+        fields.setdefault("reference", suggest_reference(partner))
+        fields.setdefault("mission", "<p>Construire le réseau des alumni.</p>")
+        fields.setdefault("country", "FR")
+        fields.setdefault("city", "Paris")
+        fields.setdefault("contact", "jobs@acme.test")
+        offer = partner.page.add_child(
+            instance=OfferPage(title=title, live=False, **fields)
+        )
+        create_aliases_for_new_page(offer)
+        revision = offer.save_revision(user=partner.members.first())
+        if publish:
+            revision.publish(user=partner.members.first())
+        offer.refresh_from_db()
+        return offer
+
+    return make
+
+
+@pytest.fixture
+def offer(partner, make_offer):
+    return make_offer(partner)

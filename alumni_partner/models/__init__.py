@@ -1,24 +1,41 @@
 """The plugin's models, one module per domain."""
 
 from .accounts import PersonalDetails
+from .moderation import PartnerModerationTask
 from .news import NewsIndexPage, NewsPage, NewsPageTag
+from .offers import OfferIndexPage, OfferPage, OfferPageSkill, OfferState
 from .partners import Partner, PartnerDocument, PartnerIndexPage, PartnerPage
-from .stats import NewsDailyViews, NewsLike
-from .taxonomy import AudienceGroup, NewsType, PartnerCategory, Sector
+from .stats import NewsDailyViews, NewsLike, OfferDailyStats
+from .taxonomy import (
+    AudienceGroup,
+    ContractType,
+    NewsType,
+    PartnerCategory,
+    Sector,
+    SeniorityLevel,
+)
 
 __all__ = [
     "AudienceGroup",
+    "ContractType",
     "NewsDailyViews",
     "NewsIndexPage",
     "NewsLike",
     "NewsPage",
     "NewsPageTag",
     "NewsType",
+    "OfferDailyStats",
+    "OfferIndexPage",
+    "OfferPage",
+    "OfferPageSkill",
+    "OfferState",
     "Partner",
     "PartnerCategory",
     "PartnerDocument",
     "PartnerIndexPage",
+    "PartnerModerationTask",
     "PartnerPage",
     "PersonalDetails",
+    "SeniorityLevel",
     "Sector",
 ]

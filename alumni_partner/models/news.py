@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db import models
@@ -24,6 +24,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..blocks import NewsBodyBlock
 from ..page_cache import CachedBodyMixin
+from ..page_lifetime import add_months
 from .stats import NewsDailyViews, NewsLike
 from .taxonomy import AudienceGroup, NewsType
 
@@ -180,6 +181,8 @@ class NewsPage(CachedBodyMixin, Page):
     )
 
     objects = NewsPageManager()
+    # Where serve() counts views (alumni_partner.counters).
+    counter_model = NewsDailyViews
 
     base_form_class = NewsPageForm
     template = "alumni_partner/pages/news_page.html"
@@ -237,6 +240,11 @@ class NewsPage(CachedBodyMixin, Page):
         from ..conf import partner_settings
 
         return partner_settings.NEWS_LIFETIME_MONTHS
+
+    @classmethod
+    def expiry_after(cls, start: datetime) -> datetime:
+        """When a news published at ``start`` leaves the public site."""
+        return add_months(start, cls.lifetime_months())
 
     @property
     def partner_page(self):

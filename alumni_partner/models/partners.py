@@ -81,6 +81,14 @@ class Partner(models.Model):
             "instead of publishing them."
         ),
     )
+    offers_moderated = models.BooleanField(
+        _("moderate job offers too"),
+        default=True,
+        help_text=_(
+            "For a moderated partner: untick to let its job offers go online at "
+            "once while its news and page still wait for the editors."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PartnerQuerySet.as_manager()
@@ -115,6 +123,14 @@ class Partner(models.Model):
 
     def has_member(self, user: AbstractBaseUser) -> bool:
         return self.members.filter(pk=user.pk).exists()
+
+    def moderates(self, page: Page) -> bool:
+        """Whether the editors must approve ``page`` before it goes online."""
+        if not self.moderated:
+            return False
+        if page.specific_class.__name__ == "OfferPage":
+            return self.offers_moderated
+        return True
 
 
 def label_terms(partner_pages) -> None:
@@ -233,7 +249,7 @@ class PartnerPage(CachedBodyMixin, Page):
     base_form_class = PartnerPageForm
     template = "alumni_partner/pages/partner_page.html"
     parent_page_types = ["alumni_partner.PartnerIndexPage"]
-    subpage_types = ["alumni_partner.NewsPage"]
+    subpage_types = ["alumni_partner.NewsPage", "alumni_partner.OfferPage"]
 
     search_fields = Page.search_fields + [
         index.SearchField("city"),

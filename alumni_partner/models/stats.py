@@ -59,3 +59,26 @@ class NewsLike(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} likes {self.translation_key}"
+
+
+class OfferDailyStats(models.Model):
+    """Views of an offer page and clicks on its "apply" link, per page and day."""
+
+    page = models.ForeignKey(
+        "alumni_partner.OfferPage", on_delete=models.CASCADE, related_name="+"
+    )
+    translation_key = models.UUIDField()
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    apply_clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figures of an offer")
+        verbose_name_plural = _("daily figures of offers")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "day"], name="offer_stats_page_day")
+        ]
+        indexes = [models.Index(fields=["translation_key", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.day}: {self.views}/{self.apply_clicks}"

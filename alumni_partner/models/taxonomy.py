@@ -77,3 +77,19 @@ class AudienceGroup(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("audience group")
         verbose_name_plural = _("audience groups")
+
+
+class ContractType(Vocabulary):
+    """A kind of job contract (guide 4.1: "le type de contrat"): CDI, internship..."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("contract type")
+        verbose_name_plural = _("contract types")
+
+
+class SeniorityLevel(Vocabulary):
+    """The experience an offer asks for (guide 4.1: "l'ancienneté")."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("seniority level")
+        verbose_name_plural = _("seniority levels")

@@ -144,6 +144,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 LOGIN_URL = "wagtailadmin_login"
 # Members (alumni) log in on the public site; private pages send them there.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# A moderated partner's offers may pass moderation at once: the completed
+# workflow publishes them although the partner holds no "publish".
+WAGTAIL_FINISH_WORKFLOW_ACTION = "alumni_partner.workflows.publish_approved"
 
 # French is the default language; every locale tree is synchronised from it.
 LANGUAGE_CODE = "fr"

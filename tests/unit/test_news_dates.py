@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from alumni_partner.news_lifecycle import add_months
+from alumni_partner.page_lifetime import add_months
 
 
 @pytest.mark.parametrize(

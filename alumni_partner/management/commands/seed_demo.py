@@ -53,7 +53,7 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue, extract_strings
 from wagtail_localize.synctree import create_aliases_for_new_page
 
-from alumni_partner import counters, demo_content, news_lifecycle
+from alumni_partner import counters, demo_content, news_lifecycle, page_lifetime
 from alumni_partner.conf import partner_settings
 from alumni_partner.models import (
     AudienceGroup,
@@ -476,7 +476,7 @@ def seed_one_news(
     publisher = editor if partner.moderated else user
     now = timezone.now()
     if demo.expires_in_days is not None:
-        published_at = news_lifecycle.add_months(
+        published_at = page_lifetime.add_months(
             now, -NewsPage.lifetime_months()
         ) + timedelta(days=demo.expires_in_days)
     else:
