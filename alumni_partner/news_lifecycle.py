@@ -77,7 +77,7 @@ def restore(news: NewsPage, user) -> str:
         return "submitted"
     _republish(source, user)
     for page in _pages_of(news).exclude(pk=source.pk):
-        if page.first_published_at is not None and page.latest_revision_id:
+        if page.last_published_at is not None and page.latest_revision_id:
             _republish(page, user)
     return "published"
 

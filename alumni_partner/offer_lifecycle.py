@@ -162,7 +162,7 @@ def renew(offer: OfferPage, user) -> str:
         return "submitted"
     _fresh_revision(source, user).publish(user=user)
     for page in _pages_of(offer).exclude(pk=source.pk):
-        if page.first_published_at is not None and page.latest_revision_id:
+        if page.last_published_at is not None and page.latest_revision_id:
             _fresh_revision(page, user).publish(user=user)
     return "published"
 

@@ -22,6 +22,8 @@ from .forms.accounts import PersonalDetailsForm
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
 from .news_admin import hooks as news_hooks
 from .news_admin.viewsets import NewsViewSet
+from .offers_admin import hooks as offer_hooks
+from .offers_admin.viewsets import OffersViewSet
 from .permissions import is_editor
 from .viewsets import PartnerViewSet, VocabularyViewSetGroup
 
@@ -53,8 +55,14 @@ def register_news_viewset():
     return NewsViewSet("news")
 
 
+@hooks.register("register_admin_viewset")
+def register_offers_viewset():
+    """The "Offers" menu: "Post an offer", "My offers" (guide 4.1, 4.2)."""
+    return OffersViewSet("offers")
+
+
 @hooks.register("insert_global_admin_css")
-def news_admin_css():
+def partner_admin_css():
     return format_html(
         '<link rel="stylesheet" href="{}">', static("alumni_partner/css/admin.css")
     )
@@ -227,26 +235,46 @@ def hide_other_partners_pages_from_chooser(pages, request):
     return isolation.guard_page_chooser(pages, request)
 
 
-# The News admin (alumni_partner.news_admin). order=100: after wagtail-localize's
-# after_create_page hook, which creates the new news' aliases, since a hook
-# that answers with a redirect stops the ones after it.
+# The News and Offers admins (alumni_partner.news_admin, offers_admin).
+# order=100: after wagtail-localize's after_create_page hook, which creates the
+# new page's aliases, since a hook that answers with a redirect stops the ones
+# after it.
+AFTER_PUBLISHING = (
+    news_hooks.redirect_after_publishing,
+    offer_hooks.redirect_after_publishing,
+)
+
+
+def _redirect_after_publishing(request, page):
+    for hook in AFTER_PUBLISHING:
+        response = hook(request, page)
+        if response is not None:
+            return response
+    return None
+
+
 @hooks.register("after_create_page", order=100)
-def news_created(request, page):
-    return news_hooks.redirect_after_publishing(request, page)
+def page_created(request, page):
+    return _redirect_after_publishing(request, page)
 
 
 @hooks.register("after_edit_page", order=100)
-def news_edited(request, page):
-    return news_hooks.redirect_after_publishing(request, page)
+def page_edited(request, page):
+    return _redirect_after_publishing(request, page)
 
 
 @hooks.register("construct_page_action_menu")
-def news_send_button(menu_items, request, context):
+def main_action_buttons(menu_items, request, context):
+    """News: "Send" first (guide 3.2); offers: "Publish" first (guide 4.1)."""
     news_hooks.relabel_publish_as_send(menu_items, request, context)
+    offer_hooks.main_button_publish(menu_items, request, context)
 
 
 @hooks.register("construct_homepage_panels")
-def add_news_statistics_panel(request, panels):
-    panel = news_hooks.dashboard_statistics_panel(request)
-    if panel is not None:
-        panels.append(panel)
+def add_statistics_panels(request, panels):
+    for panel in (
+        news_hooks.dashboard_statistics_panel(request),
+        offer_hooks.dashboard_statistics_panel(request),
+    ):
+        if panel is not None:
+            panels.append(panel)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from ..models import NewsPage, NewsPageTag, NewsType
+from ..page_admin.filters import PartnerScopedFilterSetMixin
 
 
 def split_keywords(value: str) -> list[str]:
@@ -29,22 +30,11 @@ class KeywordsFilter(django_filters.CharFilter):
         return qs.filter(pk__in=tagged)
 
 
-class PartnerFilter(django_filters.ModelChoiceFilter):
-    """The news of one partner, among those the user sees."""
-
-    def filter(self, qs, value):
-        if value is None:
-            return qs
-        if value.page is None:
-            return qs.none()
-        return qs.child_of(value.page)
-
-
 def news_types(request):
     return NewsType.default_terms()
 
 
-class NewsFilterSet(WagtailFilterSet):
+class NewsFilterSet(PartnerScopedFilterSetMixin, WagtailFilterSet):
     period = django_filters.DateFromToRangeFilter(
         field_name="date",
         label=_("Period"),
@@ -64,38 +54,3 @@ class NewsFilterSet(WagtailFilterSet):
     class Meta:
         model = NewsPage
         fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        # One locale only: the news are listed in the language they are written in.
-        self.filters.pop("locale", None)
-        from .scope import NewsScope
-
-        scope = NewsScope(request.user)
-        if scope.several_partners:
-            partner = PartnerFilter(
-                label=_("Partner"),
-                queryset=scope.partners,
-                empty_label=_("All partners"),
-            )
-            self.filters = {"partner": partner, **self.filters}
-            partner.parent = self
-            partner.model = NewsPage
-
-    @property
-    def selected_partner(self):
-        """The partner chosen in the "Partner" filter, if valid."""
-        if "partner" not in self.filters:
-            return None
-        self.is_valid()
-        return self.form.cleaned_data.get("partner")
-
-    def errors_by_label(self) -> list[tuple[str, list[str]]]:
-        """Each invalid filter's label and messages, to show above the list."""
-        if self.is_valid():
-            return []
-        return [
-            (str(self.form[name].label), list(errors))
-            for name, errors in self.form.errors.items()
-            if name in self.form.fields
-        ]

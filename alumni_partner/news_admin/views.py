@@ -7,21 +7,14 @@ exist); the business rules stay in :mod:`alumni_partner.news_lifecycle`.
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.db.models.functions import Lower
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn, Table, TitleColumn
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn, TitleColumn
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.models import WorkflowState
 
@@ -29,6 +22,9 @@ from .. import news_lifecycle
 from ..conf import partner_settings
 from ..counters import news_statistics
 from ..models import NewsPage
+from ..page_admin.actions import ConfirmActionView
+from ..page_admin.choose import ChoosePartnerView
+from ..page_admin.listing import ScopedIndexMixin, ScopedScreenMixin, ScopedTable
 from .components import NewsStatisticsPanel
 from .filters import NewsFilterSet
 from .scope import NewsScope
@@ -78,12 +74,7 @@ def news_status(news: NewsPage) -> tuple[str, bool]:
 # ---------------------------------------------------------------------------
 
 
-class NewsTable(Table):
-    """The list's table; knows where actions should come back to."""
-
-    def __init__(self, *args, next_url: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.next_url = next_url
+NewsTable = ScopedTable
 
 
 def title_id(news: NewsPage) -> str:
@@ -178,46 +169,32 @@ def news_columns() -> list:
 # ---------------------------------------------------------------------------
 
 
-class NewsScreenMixin:
+class NewsScreenMixin(ScopedScreenMixin):
     """The scope check and the "Create / Published (N) / Archived (N)" tabs."""
 
-    current_tab = None
+    scope_class = NewsScope
+    tabs_template = "alumni_partner/admin/news/_tabs.html"
+    kind = "news"
+    header_icon = "doc-full"
+    section_label = gettext_lazy("News")
+    own_statistics_heading = gettext_lazy("Statistics of my news")
+    statistics_panel_class = NewsStatisticsPanel
 
-    @cached_property
-    def scope(self) -> NewsScope:
-        return NewsScope(self.request.user)
+    def list_url(self, name: str) -> str:
+        return news_url(name)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.scope.allowed:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def new_page_url(self, partner) -> str:
+        return add_news_url(partner)
 
-    @property
-    def selected_partner(self):
-        return None
+    def scoped_pages(self, partner=None):
+        return self.scope.news(partner)
 
-    def tab_query(self) -> str:
-        """Filters carried from tab to tab (not the page number)."""
-        query = self.request.GET.copy()
-        for key in ("p", "_w_filter_fragment", "next"):
-            query.pop(key, None)
-        return query.urlencode()
-
-    def create_url(self) -> str:
-        partner = self.selected_partner
-        own = self.scope.own_partners
-        if partner is None and not self.scope.is_editor and len(own) == 1:
-            partner = own[0]
-        if partner is not None:
-            return add_news_url(partner)
-        return news_url("create")
+    def statistics(self, pages):
+        return news_statistics(pages, days=partner_settings.STATS_DAYS)
 
     def get_tabs(self) -> list[dict]:
         news = self.scope.news(self.selected_partner)
-        published = news.published().count()
-        archived = news.archived().count()
-        query = self.tab_query()
-        suffix = f"?{query}" if query else ""
+        suffix = self.tab_suffix()
         return [
             {
                 "name": "create",
@@ -227,36 +204,18 @@ class NewsScreenMixin:
             },
             {
                 "name": "published",
-                "label": _("Published (%(count)s)") % {"count": published},
+                "label": _("Published (%(count)s)")
+                % {"count": news.published().count()},
                 "url": news_url("index") + suffix,
                 "icon": "doc-full",
             },
             {
                 "name": "archived",
-                "label": _("Archived (%(count)s)") % {"count": archived},
+                "label": _("Archived (%(count)s)") % {"count": news.archived().count()},
                 "url": news_url("archived") + suffix,
                 "icon": "folder-open-inverse",
             },
         ]
-
-    def get_statistics_panel(self) -> NewsStatisticsPanel:
-        partner = self.selected_partner
-        if partner is not None:
-            heading = _("Statistics of %(partner)s") % {"partner": partner.name}
-        elif self.scope.is_editor:
-            heading = _("Statistics of the whole network")
-        else:
-            heading = _("Statistics of my news")
-        return NewsStatisticsPanel(
-            news_statistics(self.scope.news(partner), days=partner_settings.STATS_DAYS),
-            heading,
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["news_tabs"] = self.get_tabs()
-        context["current_tab"] = self.current_tab
-        return context
 
 
 # ---------------------------------------------------------------------------
@@ -264,36 +223,31 @@ class NewsScreenMixin:
 # ---------------------------------------------------------------------------
 
 
-class NewsIndexView(NewsScreenMixin, IndexView):
+class NewsIndexView(ScopedIndexMixin, NewsScreenMixin, IndexView):
     """Published news (with drafts and news awaiting moderation) or archived news."""
 
     current_tab = "published"
-    template_name = "wagtailadmin/generic/index.html"
     results_template_name = "alumni_partner/admin/news/index_results.html"
     page_title = gettext_lazy("News")
-    header_icon = "doc-full"
-    any_permission_required = None  # NewsScreenMixin checks the scope
-    is_searchable = False
+    per_page_setting = "NEWS_ADMIN_PER_PAGE"
     filterset_class = NewsFilterSet
     default_ordering = "-date"
     table_class = NewsTable
     table_classname = "listing news-listing"
-    add_url_name = None
-    base_columns = ()  # see columns
+    sorts = SORTS
+    counted_sorts = COUNTED_SORTS
+    count_fields = ("view_count", "like_count")
 
     @cached_property
     def columns(self):
         return news_columns()
-
-    def get_paginate_by(self, queryset):
-        return partner_settings.NEWS_ADMIN_PER_PAGE
 
     def in_tab(self, news):
         """Live news and news never published yet (drafts, awaiting moderation)."""
         return news.exclude(live=False, first_published_at__isnull=False)
 
     def get_base_queryset(self):
-        news = self.in_tab(self.scope.news())
+        news = super().get_base_queryset()
         # PageQuerySet.prefetch_workflow_states() joins on the base content
         # type unless the queryset is ``.specific()``; a NewsPage queryset
         # needs the specific relation, or every news reads "no workflow".
@@ -313,83 +267,14 @@ class NewsIndexView(NewsScreenMixin, IndexView):
             .prefetch_related(workflow_states)
         )
 
-    def filter_queryset(self, queryset):
-        if self.filters:
-            # Valid filters apply even when another one is malformed; the
-            # malformed one is reported above the list (get_context_data).
-            self.filters.is_valid()
-            queryset = self.filters.filter_queryset(queryset)
-        return queryset
-
-    def get_valid_orderings(self):
-        return [*SORTS, *(f"-{key}" for key in SORTS)]
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or self.default_ordering
-        key = ordering.lstrip("-")
-        expression = SORTS[key]
-        if key in COUNTED_SORTS:
-            queryset = queryset.with_counts()
-        if ordering.startswith("-"):
-            return queryset.order_by(expression.desc(nulls_last=True), "-pk")
-        return queryset.order_by(expression.asc(nulls_first=True), "pk")
-
-    @property
-    def selected_partner(self):
-        return self.filters.selected_partner if self.filters else None
-
-    @cached_property
-    def next_url(self) -> str:
-        query = self.request.GET.copy()
-        query.pop("_w_filter_fragment", None)
-        encoded = query.urlencode()
-        return self.index_url + (f"?{encoded}" if encoded else "")
-
-    def get_table(self, object_list):
-        object_list = list(object_list)
-        if object_list and not hasattr(object_list[0], "view_count"):
-            counts = {
-                pk: (views, likes)
-                for pk, views, likes in NewsPage.objects.filter(
-                    pk__in=[news.pk for news in object_list]
-                )
-                .with_counts()
-                .values_list("pk", "view_count", "like_count")
-            }
-            for news in object_list:
-                news.view_count, news.like_count = counts.get(news.pk, (0, 0))
-        return self.table_class(
-            self.columns,
-            object_list,
-            base_url=self.index_url,
-            ordering=self.ordering,
-            classname=self.table_classname,
-            caption=self.get_page_subtitle(),
-            next_url=self.next_url,
-        )
-
     def get_page_subtitle(self):
         return _("Published news")
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": news_url("index"), "label": _("News")},
-            {"url": "", "label": self.get_page_subtitle()},
-        ]
 
     @cached_property
     def no_results_message(self):
         if self.is_filtering:
             return _("No news match these filters.")
         return _("There are no news in this list yet.")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statistics_panel"] = self.get_statistics_panel()
-        context["filter_errors"] = (
-            self.filters.errors_by_label() if self.filters else []
-        )
-        return context
 
 
 class ArchivedNewsIndexView(NewsIndexView):
@@ -407,43 +292,14 @@ class ArchivedNewsIndexView(NewsIndexView):
 # ---------------------------------------------------------------------------
 
 
-class NewsChooseParentView(NewsScreenMixin, WagtailAdminTemplateMixin, TemplateView):
+class NewsChooseParentView(NewsScreenMixin, ChoosePartnerView):
     """One partner: straight to Wagtail's create view; several: choose one."""
 
-    current_tab = "create"
-    template_name = "alumni_partner/admin/news/choose_partner.html"
     page_title = gettext_lazy("Create a news")
-    header_icon = "doc-full"
-    per_page = 50
+    question = gettext_lazy("Which partner is this news from?")
 
-    def get(self, request, *args, **kwargs):
-        own = self.scope.own_partners
-        if not self.scope.is_editor and len(own) == 1:
-            return redirect(add_news_url(own[0]))
-        return super().get(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": news_url("index"), "label": _("News")},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()
-        partners = self.scope.partners
-        if query:
-            partners = partners.filter(name__icontains=query)
-        page = Paginator(partners, self.per_page).get_page(self.request.GET.get("p"))
-        context.update(
-            {
-                "query": query,
-                "partners": [(p, add_news_url(p)) for p in page.object_list],
-                "page_obj": page,
-                "statistics_panel": self.get_statistics_panel(),
-            }
-        )
-        return context
+    def partner_label(self, partner) -> str:
+        return _("Create a news for %(name)s") % {"name": partner.name}
 
 
 # ---------------------------------------------------------------------------
@@ -451,80 +307,24 @@ class NewsChooseParentView(NewsScreenMixin, WagtailAdminTemplateMixin, TemplateV
 # ---------------------------------------------------------------------------
 
 
-class NewsActionView(NewsScreenMixin, WagtailAdminTemplateMixin, TemplateView):
+class NewsActionView(NewsScreenMixin, ConfirmActionView):
     """Confirm, then act on one news of the user's scope through news_lifecycle."""
 
-    template_name = "alumni_partner/admin/news/confirm.html"
-    http_method_names = ["get", "post"]
-    header_icon = "doc-full"
-    list_name = "index"
-    confirm_label = gettext_lazy("OK")
-    destructive = False
+    refused = news_lifecycle.NewsActionRefused
+    object_name = "news"
+
+    def pages_in_state(self, pages):
+        return self.news_in_state(pages)
 
     def news_in_state(self, news):
         raise NotImplementedError
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.scope.allowed:
-            raise PermissionDenied
-        self.news = get_object_or_404(
-            self.news_in_state(self.scope.news()), pk=kwargs["pk"]
-        )
-        if not news_lifecycle.can_manage(request.user, self.news):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_act(self, user, page) -> bool:
+        return news_lifecycle.can_manage(user, page)
 
-    @cached_property
-    def next_url(self) -> str:
-        wanted = self.request.POST.get("next") or self.request.GET.get("next")
-        if wanted and url_has_allowed_host_and_scheme(
-            wanted,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return wanted
-        return news_url(self.list_name)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": news_url("index"), "label": _("News")},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_page_subtitle(self):
-        return self.news.title
-
-    def question(self) -> str:
-        raise NotImplementedError
-
-    def details(self) -> str:
-        return ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "news": self.news,
-                "question": self.question(),
-                "details": self.details(),
-                "confirm_label": self.confirm_label,
-                "destructive": self.destructive,
-                "action_url": self.request.path,
-                "next_url": self.next_url,
-            }
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.act()
-        except news_lifecycle.NewsActionRefused:
-            raise PermissionDenied
-        messages.success(request, message)
-        return redirect(self.next_url)
-
-    def act(self) -> str:
-        raise NotImplementedError
+    @property
+    def news(self) -> NewsPage:
+        return self.object
 
 
 class ArchiveNewsView(NewsActionView):

@@ -404,7 +404,7 @@ def test_news_journey(
     cells = row_of(page, news).locator("td")
     expect(cells.nth(4)).to_have_text("1")  # likes
     assert int(cells.nth(3).inner_text()) >= 1  # views: the partner's, the alumnus's
-    likes_figure = page.locator(".news-stats__figure").nth(3).locator("dd")
+    likes_figure = page.locator(".stats-panel__figure").nth(3).locator("dd")
     expect(likes_figure).to_have_text("1")
     admin_shot(shot, page, "list-with-like")
 

@@ -68,19 +68,22 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import TranslationCreator
 
-from alumni_partner import news_lifecycle, permissions
+from alumni_partner import news_lifecycle, offer_lifecycle, permissions
 from alumni_partner.models import (
     AudienceGroup,
+    ContractType,
     NewsDailyViews,
     NewsLike,
     NewsPage,
     NewsType,
+    OfferPage,
     Partner,
     PartnerCategory,
     PartnerDocument,
     PartnerIndexPage,
     PartnerPage,
     Sector,
+    SeniorityLevel,
 )
 from tests.conftest import PASSWORD
 
@@ -221,7 +224,7 @@ def build_space(make_partner, name: str, label: str) -> Space:
 
 
 @pytest.fixture
-def spaces(make_partner, editor, make_news):
+def spaces(make_partner, editor, make_news, make_offer):
     """Acme and Globex, each with a live page, a draft, an image and a document.
 
     Globex also has an English translation, aliases in the other locales, a
@@ -261,6 +264,19 @@ def spaces(make_partner, editor, make_news):
     news_lifecycle.archive(archived, globex.user)
     globex.extra["archived_news"] = archived
     make_news(acme.partner, "Acme news")
+
+    # A live offer (with a private draft) and a deleted one (for the editors'
+    # purge), also published before Globex is moderated.
+    offer = make_offer(globex.partner, "Globex offer", reference="GLOBEX-1")
+    offer.title = "Globex offer GLOBEX-SECRET-DRAFT"
+    offer.save_revision(user=globex.user)
+    globex.extra["offer"] = offer
+    deleted_offer = make_offer(
+        globex.partner, "Globex GLOBEX-SECRET-DRAFT old offer", reference="GLOBEX-2"
+    )
+    offer_lifecycle.delete(deleted_offer, globex.user)
+    globex.extra["deleted_offer"] = deleted_offer
+    make_offer(acme.partner, "Acme offer")
 
     # Moderated, with its draft waiting for the editors.
     globex.partner.moderated = True
@@ -309,6 +325,12 @@ def spaces(make_partner, editor, make_news):
     globex.extra["news_type"] = NewsType.objects.get(locale=Locale.get_default())
     globex.extra["audience_group"] = AudienceGroup.objects.create(
         name="Ingénieurs", locale=Locale.get_default()
+    )
+    globex.extra["contract_type"] = ContractType.objects.create(
+        name="Alternance", locale=Locale.get_default()
+    )
+    globex.extra["seniority"] = SeniorityLevel.objects.create(
+        name="Expert", locale=Locale.get_default()
     )
     return acme, globex
 
@@ -390,8 +412,14 @@ SNAPSHOT: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (NewsPage, ("page_ptr_id", "featured_on_home", "news_type_id", "date")),
     (NewsType, ("id", "name", "locale_id")),
     (AudienceGroup, ("id", "name", "locale_id")),
+    (ContractType, ("id", "name", "locale_id")),
+    (SeniorityLevel, ("id", "name", "locale_id")),
     (NewsDailyViews, ("id", "page_id", "views")),
     (NewsLike, ("id", "page_id", "user_id")),
+    (
+        OfferPage,
+        ("page_ptr_id", "reference", "closed_reason", "closed_at", "partner_id"),
+    ),
 ]
 
 
@@ -519,6 +547,10 @@ def _pk_for(name: str, w: dict):
         "wagtailsnippetchoosers_alumni_partner_newstype": w["news_type"],
         "wagtailsnippets_alumni_partner_audiencegroup": w["audience_group"],
         "wagtailsnippetchoosers_alumni_partner_audiencegroup": w["audience_group"],
+        "wagtailsnippets_alumni_partner_contracttype": w["contract_type"],
+        "wagtailsnippetchoosers_alumni_partner_contracttype": w["contract_type"],
+        "wagtailsnippets_alumni_partner_senioritylevel": w["seniority"],
+        "wagtailsnippetchoosers_alumni_partner_senioritylevel": w["seniority"],
         "wagtail_localize": w["sector"],
         "wagtaillocales": w["locale"],
         "wagtailsites": w["site"],
@@ -534,6 +566,9 @@ def _pk_for(name: str, w: dict):
         # Each action on a news in the state it acts on: archive a live news,
         # restore or delete an archived one.
         return w["news"] if name.endswith(":archive") else w["archived_news"]
+    if namespace == "alumni_partner_offers":
+        # The editors' purge takes a deleted offer; every other action a live one.
+        return w["deleted_offer"] if name.endswith(":purge") else w["offer"]
     if namespace not in table:
         raise LookupError(f"{name}: which object does 'pk' name?")
     return table[namespace]
@@ -707,6 +742,8 @@ class Prober:
         "wagtailsnippetchoosers_alumni_partner_partnercategory:chosen": "shared",
         "wagtailsnippetchoosers_alumni_partner_newstype:chosen": "shared",
         "wagtailsnippetchoosers_alumni_partner_audiencegroup:chosen": "shared",
+        "wagtailsnippetchoosers_alumni_partner_contracttype:chosen": "shared",
+        "wagtailsnippetchoosers_alumni_partner_senioritylevel:chosen": "shared",
         "wagtail_localize:snippets_api_detail": "shared vocabulary (a sector)",
         # Answers the task's name ("Partner moderation"), the same for everyone.
         "wagtailadmin_workflows:task_chosen": "workflow task names are not private",
@@ -726,6 +763,10 @@ class Prober:
             *(
                 reverse("wagtailadmin_pages:edit", args=[news.pk])
                 for news in (globex.extra["news"], globex.extra["archived_news"])
+            ),
+            *(
+                reverse("wagtailadmin_pages:edit", args=[offer.pk])
+                for offer in (globex.extra["offer"], globex.extra["deleted_offer"])
             ),
             reverse("wagtailimages:edit", args=[globex.image.pk]),
             reverse("wagtaildocs:edit", args=[globex.document.pk]),
@@ -818,6 +859,7 @@ PAGE_URLS = (
     "wagtailforms",
     "wagtailredirects",
     "alumni_partner_news",
+    "alumni_partner_offers",
 )
 MEDIA_URLS = (
     "wagtailimages",
@@ -903,6 +945,11 @@ def test_matrix_covers_every_admin_url_that_takes_an_object_id(world):
         "alumni_partner_news:archive",
         "alumni_partner_news:restore",
         "alumni_partner_news:delete",
+        "alumni_partner_offers:renew",
+        "alumni_partner_offers:fill",
+        "alumni_partner_offers:duplicate",
+        "alumni_partner_offers:delete",
+        "alumni_partner_offers:purge",
         "wagtailadmin_api:pages:detail",
         "wagtailadmin_api:pages:action",
     ):

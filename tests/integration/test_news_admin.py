@@ -808,12 +808,12 @@ def test_statistics_panel_numbers(with_figures, partner_client):
     body = html(response)
     # The chart: an SVG with a text alternative and a table of the days.
     assert 'role="img"' in body and "<title" in body and "<desc" in body
-    assert body.count('class="news-stats__bar news-stats__bar--views"') == 2
-    assert body.count('class="news-stats__bar news-stats__bar--likes"') == 1
+    assert body.count('class="stats-panel__bar stats-panel__bar--views"') == 2
+    assert body.count('class="stats-panel__bar stats-panel__bar--likes"') == 1
     details = body[body.index("<details") : body.index("</details>")]
     assert details.count('<th scope="row">') == 90
     # Above the tabs.
-    assert body.index("news-stats__figures") < body.index('data-news-tab="published"')
+    assert body.index("stats-panel__figures") < body.index('data-news-tab="published"')
 
 
 def test_chart_bars_are_scaled_to_the_busiest_day():
