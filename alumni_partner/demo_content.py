@@ -827,7 +827,7 @@ MEMBERS: list[DemoMember] = [
 ]
 
 
-def daily_views(demo: DemoNews, days_online: int) -> list[int]:
+def daily_views(demo: DemoNews | DemoOffer, days_online: int) -> list[int]:
     """A plausible, repeatable series of daily views: high at first, then fading."""
     rng = random.Random(demo.title)
     series = []
@@ -835,6 +835,536 @@ def daily_views(demo: DemoNews, days_online: int) -> list[int]:
         expected = demo.popularity * 0.93**day
         series.append(max(0, round(expected * rng.uniform(0.6, 1.4))))
     return series
+
+
+# --- Job offers -----------------------------------------------------------------
+
+#: The contract types and seniority levels migration 0007 creates in French,
+#: with their names in the other site languages.
+CONTRACT_TYPES: dict[str, dict[str, str]] = {
+    "CDI": {
+        "en": "Permanent contract",
+        "es": "Contrato indefinido",
+        "pt": "Contrato por tempo indeterminado",
+        "ar": "عقد غير محدد المدة",
+    },
+    "CDD": {
+        "en": "Fixed-term contract",
+        "es": "Contrato temporal",
+        "pt": "Contrato por tempo determinado",
+        "ar": "عقد محدد المدة",
+    },
+    "Stage": {"en": "Internship", "es": "Prácticas", "pt": "Estágio", "ar": "تدريب"},
+    "Alternance": {
+        "en": "Work-study",
+        "es": "Formación dual",
+        "pt": "Formação em alternância",
+        "ar": "تكوين بالتناوب",
+    },
+    "VIE": {
+        "en": "International volunteering (VIE)",
+        "es": "Voluntariado internacional (VIE)",
+        "pt": "Voluntariado internacional (VIE)",
+        "ar": "التطوع الدولي (VIE)",
+    },
+    "Freelance": {
+        "en": "Freelance",
+        "es": "Autónomo",
+        "pt": "Autônomo",
+        "ar": "عمل حر",
+    },
+}
+
+SENIORITY_LEVELS: dict[str, dict[str, str]] = {
+    "Débutant (moins de 2 ans)": {
+        "en": "Entry level (under 2 years)",
+        "es": "Principiante (menos de 2 años)",
+        "pt": "Iniciante (menos de 2 anos)",
+        "ar": "مبتدئ (أقل من سنتين)",
+    },
+    "Confirmé (2 à 5 ans)": {
+        "en": "Intermediate (2 to 5 years)",
+        "es": "Intermedio (2 a 5 años)",
+        "pt": "Intermediário (2 a 5 anos)",
+        "ar": "متوسط الخبرة (من 2 إلى 5 سنوات)",
+    },
+    "Expérimenté (5 à 10 ans)": {
+        "en": "Experienced (5 to 10 years)",
+        "es": "Experimentado (5 a 10 años)",
+        "pt": "Experiente (5 a 10 anos)",
+        "ar": "ذو خبرة (من 5 إلى 10 سنوات)",
+    },
+    "Senior (plus de 10 ans)": {
+        "en": "Senior (over 10 years)",
+        "es": "Sénior (más de 10 años)",
+        "pt": "Sênior (mais de 10 anos)",
+        "ar": "خبير (أكثر من 10 سنوات)",
+    },
+}
+
+JUNIOR = "Débutant (moins de 2 ans)"
+CONFIRMED = "Confirmé (2 à 5 ans)"
+EXPERIENCED = "Expérimenté (5 à 10 ans)"
+SENIOR = "Senior (plus de 10 ans)"
+
+
+@dataclass
+class OfferTranslation:
+    """A translation of an offer: title and mission (one to one with the French)."""
+
+    title: str
+    mission: list[str]
+
+
+@dataclass
+class DemoOffer:
+    title: str
+    #: The partner's own reference, unique among its offers.
+    reference: str
+    contract_type: str
+    seniority: str
+    skills: list[str]
+    #: French paragraphs of the mission (rich text HTML, one block each).
+    mission: list[str]
+    city: str
+    country: str
+    #: Where candidates apply: an e-mail address or an application page.
+    contact: str
+    contact_name: str = ""
+    #: Defaults to the partner's sector.
+    sector: str = ""
+    remote_allowed: bool = False
+    #: (minimum, maximum) in ``currency`` per ``period``.
+    salary: tuple[int, int] | None = None
+    currency: str = "EUR"
+    period: str = "YEAR"
+    #: Starts this many days from today; ``None``: available immediately.
+    starts_in_days: int | None = None
+    #: Published this many days ago.
+    days_ago: int = 7
+    #: Published long enough ago that it leaves the board in this many days.
+    expires_in_days: int | None = None
+    #: "live", "filled" or "deleted" (taken off the board by the partner), or
+    #: "pending" (sent to the editors, never published).
+    state: str = "live"
+    translations: dict[str, OfferTranslation] = field(default_factory=dict)
+    #: Views on its first day; they decrease day after day.
+    popularity: int = 20
+
+
+#: Partner name -> its offers.
+OFFERS: dict[str, list[DemoOffer]] = {
+    "Helios Énergie": [
+        DemoOffer(
+            title="Ingénieur·e projet photovoltaïque",
+            reference="HEL-2025-014",
+            contract_type="CDI",
+            seniority=CONFIRMED,
+            skills=["photovoltaïque", "gestion de projet", "AutoCAD"],
+            mission=[
+                "<p>Au sein de l'équipe projets de <b>Lyon</b>, vous pilotez la "
+                "construction de centrales solaires de 5 à 50 MWc, des études "
+                "à la mise en service.</p>",
+                "<ul><li>Diplôme d'ingénieur (énergie, génie électrique)</li>"
+                "<li>Deux ans d'expérience en projets EnR</li>"
+                "<li>Anglais courant ; l'arabe est un plus</li></ul>",
+            ],
+            city="Lyon",
+            country="FR",
+            contact="recrutement@helios-energie.example.org",
+            contact_name="Camille Durand",
+            salary=(45000, 55000),
+            days_ago=12,
+            translations={
+                "en": OfferTranslation(
+                    title="Photovoltaic project engineer",
+                    mission=[
+                        "<p>In the project team in <b>Lyon</b>, you lead the "
+                        "construction of 5 to 50 MWp solar plants, from the "
+                        "studies to commissioning.</p>",
+                        "<ul><li>Engineering degree (energy, electrical "
+                        "engineering)</li>"
+                        "<li>Two years of experience in renewable projects</li>"
+                        "<li>Fluent English; Arabic is a plus</li></ul>",
+                    ],
+                )
+            },
+            popularity=40,
+        ),
+        DemoOffer(
+            title="VIE – Ingénieur·e d'exploitation à Casablanca",
+            reference="HEL-2025-015",
+            contract_type="VIE",
+            seniority=JUNIOR,
+            skills=["exploitation", "maintenance", "SCADA"],
+            mission=[
+                "<p>Pour 18 mois, vous suivez la production de nos centrales "
+                "marocaines et organisez leur maintenance préventive.</p>",
+                "<p>Mission de volontariat international en entreprise, "
+                "indemnité selon le barème Business France.</p>",
+            ],
+            city="Casablanca",
+            country="MA",
+            contact="https://helios-energie.example.org/carrieres/vie-casablanca",
+            salary=(2400, 2600),
+            period="MONTH",
+            starts_in_days=45,
+            days_ago=20,
+            popularity=30,
+        ),
+        DemoOffer(
+            title="Stage – Analyste financement de projets",
+            reference="HEL-2025-016",
+            contract_type="Stage",
+            seniority=JUNIOR,
+            skills=["finance de projet", "modélisation financière", "Excel"],
+            mission=[
+                "<p>Six mois aux côtés de notre directrice financière : "
+                "modèles financiers, dossiers bancaires, suivi des "
+                "subventions.</p>",
+                "<p>Stage de fin d'études, école de commerce ou d'ingénieurs.</p>",
+            ],
+            city="Lyon",
+            country="FR",
+            contact="stages@helios-energie.example.org",
+            salary=(1200, 1400),
+            period="MONTH",
+            # Leaves the board in three days: the reminder and "Renouveler".
+            expires_in_days=3,
+            popularity=25,
+        ),
+        DemoOffer(
+            title="Technicien·ne de maintenance solaire",
+            reference="HEL-2025-009",
+            contract_type="CDD",
+            seniority=CONFIRMED,
+            skills=["électricité", "maintenance", "habilitation électrique"],
+            mission=[
+                "<p>Douze mois à Dakar pour la maintenance de la centrale de "
+                "<i>Diass</i>.</p>",
+            ],
+            city="Dakar",
+            country="SN",
+            contact="recrutement@helios-energie.example.org",
+            salary=(900000, 1200000),
+            currency="XOF",
+            period="MONTH",
+            days_ago=40,
+            state="filled",
+            popularity=20,
+        ),
+    ],
+    "École d'ingénieurs de l'Atlas": [
+        DemoOffer(
+            title="Enseignant·e-chercheur·e en génie énergétique",
+            reference="ATLAS-EC-2025-03",
+            contract_type="CDI",
+            seniority=EXPERIENCED,
+            skills=["enseignement", "recherche", "thermique"],
+            mission=[
+                "<p>Vous enseignez la thermique et les énergies renouvelables "
+                "en cycle ingénieur et encadrez des doctorants.</p>",
+                "<p>Doctorat exigé ; une expérience dans une école française "
+                "est appréciée.</p>",
+            ],
+            city="Casablanca",
+            country="MA",
+            contact="recrutement@ecole-atlas.example.org",
+            contact_name="Youssef Benali",
+            sector="Énergie",
+            salary=(240000, 320000),
+            currency="MAD",
+            starts_in_days=75,
+            days_ago=9,
+            translations={
+                "en": OfferTranslation(
+                    title="Lecturer and researcher in energy engineering",
+                    mission=[
+                        "<p>You teach heat transfer and renewable energies in "
+                        "the engineering programme and supervise PhD "
+                        "students.</p>",
+                        "<p>PhD required; experience in a French school is "
+                        "appreciated.</p>",
+                    ],
+                )
+            },
+            popularity=30,
+        ),
+        DemoOffer(
+            title="Chargé·e de relations entreprises",
+            reference="ATLAS-RE-2025-01",
+            contract_type="CDD",
+            seniority=CONFIRMED,
+            skills=["relations entreprises", "événementiel"],
+            mission=[
+                "<p>Vous développez les partenariats de l'école avec les "
+                "entreprises françaises implantées au Maroc.</p>",
+            ],
+            city="Casablanca",
+            country="MA",
+            contact="https://ecole-atlas.example.org/emplois",
+            salary=(12000, 15000),
+            currency="MAD",
+            period="MONTH",
+            days_ago=25,
+            popularity=15,
+        ),
+        DemoOffer(
+            title="Alternance – Assistant·e communication",
+            reference="ATLAS-COM-2025-02",
+            contract_type="Alternance",
+            seniority=JUNIOR,
+            skills=["communication", "réseaux sociaux"],
+            mission=["<p>Un an en alternance au service communication.</p>"],
+            city="Casablanca",
+            country="MA",
+            contact="communication@ecole-atlas.example.org",
+            days_ago=30,
+            # Taken off the board by the school: kept as "deleted".
+            state="deleted",
+            popularity=10,
+        ),
+    ],
+    "Teranga Santé": [
+        DemoOffer(
+            title="Coordinateur·rice médical·e de campagne",
+            reference="TS-2025-07",
+            contract_type="CDD",
+            seniority=EXPERIENCED,
+            skills=["santé publique", "coordination", "wolof"],
+            mission=[
+                "<p>Six mois pour coordonner notre campagne de dépistage du "
+                "diabète dans les régions de Thiès et Kaolack.</p>",
+                "<p>Diplôme de médecine ; expérience de terrain en Afrique de "
+                "l'Ouest.</p>",
+            ],
+            city="Dakar",
+            country="SN",
+            contact="benevoles@teranga-sante.example.org",
+            contact_name="Aminata Diop",
+            salary=(1500000, 1800000),
+            currency="XOF",
+            period="MONTH",
+            starts_in_days=30,
+            days_ago=15,
+            popularity=20,
+        ),
+        DemoOffer(
+            title="Stage en épidémiologie",
+            reference="TS-2025-08",
+            contract_type="Stage",
+            seniority=JUNIOR,
+            skills=["épidémiologie", "R", "statistiques"],
+            mission=[
+                "<p>Analyse des données de nos campagnes de prévention ; stage "
+                "de master 2 de quatre à six mois.</p>",
+            ],
+            city="Dakar",
+            country="SN",
+            contact="benevoles@teranga-sante.example.org",
+            days_ago=5,
+            popularity=15,
+        ),
+    ],
+    "Mekong Numérique": [
+        DemoOffer(
+            title="Développeur·se mobile Kotlin",
+            reference="MKN-DEV-112",
+            contract_type="CDI",
+            seniority=CONFIRMED,
+            skills=["Kotlin", "Android", "API REST"],
+            mission=[
+                "<p>Vous développez l'application bancaire de nos clients "
+                "vietnamiens et cambodgiens, dans une équipe francophone de "
+                "huit développeurs.</p>",
+                "<ul><li>Trois ans d'expérience Android</li>"
+                "<li>Télétravail deux jours par semaine</li></ul>",
+            ],
+            city="Hô Chi Minh-Ville",
+            country="VN",
+            contact="jobs@mekong-numerique.example.org",
+            contact_name="Linh Nguyen",
+            remote_allowed=True,
+            salary=(30000, 42000),
+            currency="USD",
+            days_ago=8,
+            translations={
+                "en": OfferTranslation(
+                    title="Kotlin mobile developer",
+                    mission=[
+                        "<p>You build the banking application of our Vietnamese "
+                        "and Cambodian clients, in a French-speaking team of "
+                        "eight developers.</p>",
+                        "<ul><li>Three years of Android experience</li>"
+                        "<li>Remote work two days a week</li></ul>",
+                    ],
+                )
+            },
+            popularity=35,
+        ),
+        DemoOffer(
+            title="Cheffe ou chef de projet digital (mission freelance)",
+            reference="MKN-PM-045",
+            contract_type="Freelance",
+            seniority=SENIOR,
+            skills=["gestion de projet", "agilité", "Scrum"],
+            mission=[
+                "<p>Mission de six mois pour lancer le portail citoyen d'une "
+                "collectivité, entièrement à distance.</p>",
+            ],
+            city="Hô Chi Minh-Ville",
+            country="VN",
+            contact="https://mekong-numerique.example.org/jobs/pm-045",
+            remote_allowed=True,
+            salary=(350, 450),
+            currency="USD",
+            period="DAY",
+            days_ago=18,
+            popularity=20,
+        ),
+        DemoOffer(
+            title="Stage UX designer",
+            reference="MKN-UX-007",
+            contract_type="Stage",
+            seniority=JUNIOR,
+            skills=["UX", "Figma", "accessibilité"],
+            mission=[
+                "<p>Six mois pour concevoir avec nous des parcours accessibles "
+                "à tous les usagers.</p>",
+            ],
+            city="Hanoï",
+            country="VN",
+            contact="jobs@mekong-numerique.example.org",
+            salary=(400, 500),
+            currency="USD",
+            period="MONTH",
+            starts_in_days=60,
+            days_ago=3,
+            popularity=25,
+        ),
+    ],
+    "Bureau de coopération universitaire de Brasília": [
+        DemoOffer(
+            title="Chargé·e de coopération universitaire",
+            reference="BCU-2025-02",
+            contract_type="CDD",
+            seniority=CONFIRMED,
+            skills=["coopération", "portugais", "gestion de projet"],
+            mission=[
+                "<p>Vous suivez les accords entre universités brésiliennes et "
+                "françaises et préparez le forum annuel des alumni.</p>",
+            ],
+            city="Brasília",
+            country="BR",
+            contact="campus@cooperation-brasilia.example.org",
+            salary=(9000, 11000),
+            currency="BRL",
+            period="MONTH",
+            days_ago=22,
+            popularity=15,
+        ),
+        DemoOffer(
+            title="VIA – Appui au forum des alumni de São Paulo",
+            reference="BCU-2025-03",
+            contract_type="VIE",
+            seniority=JUNIOR,
+            skills=["événementiel", "communication", "portugais"],
+            mission=[
+                "<p>Volontariat international de douze mois pour organiser le "
+                "forum des anciens étudiants à São Paulo.</p>",
+            ],
+            city="São Paulo",
+            country="BR",
+            contact="https://cooperation-brasilia.example.org/via",
+            starts_in_days=90,
+            days_ago=4,
+            popularity=12,
+        ),
+    ],
+    "Atelier industriel du Bajío": [
+        DemoOffer(
+            title="Ingénieur·e qualité aéronautique",
+            reference="AIB-QUA-2025-01",
+            contract_type="CDI",
+            seniority=EXPERIENCED,
+            skills=["qualité", "EN 9100", "aéronautique"],
+            mission=[
+                "<p>Vous garantissez la conformité des pièces livrées aux "
+                "avionneurs européens et animez les audits clients.</p>",
+            ],
+            city="Querétaro",
+            country="MX",
+            contact="rh@atelier-bajio.example.org",
+            contact_name="Diego Hernández",
+            salary=(600000, 780000),
+            currency="MXN",
+            days_ago=16,
+            popularity=18,
+        ),
+        DemoOffer(
+            title="Alternance – Ingénieur·e méthodes",
+            reference="AIB-MET-2025-02",
+            contract_type="Alternance",
+            seniority=JUNIOR,
+            skills=["méthodes", "usinage", "lean"],
+            mission=[
+                "<p>Deux ans en alternance pour optimiser nos gammes d'usinage.</p>",
+            ],
+            city="Querétaro",
+            country="MX",
+            contact="rh@atelier-bajio.example.org",
+            starts_in_days=40,
+            # This partner is moderated: the offer waits for the editors.
+            state="pending",
+        ),
+    ],
+    "Fondation Numérique Solidaire": [
+        DemoOffer(
+            title="Chef·fe de projet inclusion numérique",
+            reference="FNS-2025-04",
+            contract_type="CDD",
+            seniority=CONFIRMED,
+            skills=["inclusion numérique", "gestion de projet", "partenariats"],
+            mission=[
+                "<p>Vous accompagnez les lauréats de l'appel à projets, de la "
+                "sélection au bilan.</p>",
+                "<p>Dix-huit mois, à Paris, avec des déplacements en Afrique "
+                "et en Asie.</p>",
+            ],
+            city="Paris",
+            country="FR",
+            contact="bonjour@numerique-solidaire.example.org",
+            salary=(38000, 42000),
+            days_ago=11,
+            popularity=22,
+        ),
+        DemoOffer(
+            title="Développeur·se web (mission freelance)",
+            reference="FNS-2025-05",
+            contract_type="Freelance",
+            seniority=CONFIRMED,
+            skills=["Django", "Python", "accessibilité"],
+            mission=[
+                "<p>Trois mois pour refondre notre plateforme de candidature, "
+                "à distance.</p>",
+            ],
+            city="Paris",
+            country="FR",
+            contact="https://numerique-solidaire.example.org/missions/web",
+            remote_allowed=True,
+            salary=(400, 500),
+            period="DAY",
+            days_ago=2,
+            popularity=18,
+        ),
+    ],
+}
+
+
+def daily_apply_clicks(offer: DemoOffer, views: list[int]) -> list[int]:
+    """Clicks on "Apply" for a series of daily views: a few in a hundred."""
+    rng = random.Random(f"apply {offer.title}")
+    return [sum(1 for _ in range(count) if rng.random() < 0.08) for count in views]
 
 
 # --- Images -----------------------------------------------------------------

@@ -64,7 +64,14 @@ except ImportError:  # run as a script: the repository root is not on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests.benchmarks import harness
 
-from tests.benchmarks.harness import Target, measure, profile
+from tests.benchmarks.harness import (
+    Target,
+    measure,
+    profile,
+    robot,
+    same_visitor,
+    visitor,
+)
 
 BENCH_DB_NAME = "alumni_bench_news"
 PARTNERS = 200
@@ -75,8 +82,6 @@ MEMBERS = 40
 COUNTING_GOAL = 0.90
 ADMIN_PAGE_SIZES = (10, 20, 50)
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-ROBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 PUBLIC_KEYS = [
     "bare",
@@ -130,22 +135,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 # --------------------------------------------------------------------------
 # Content
 # --------------------------------------------------------------------------
-
-
-def visitor(n: int) -> dict:
-    """A new browser visitor: its own address (10.x.y.z), no cookie."""
-    return {
-        "HTTP_USER_AGENT": BROWSER,
-        "REMOTE_ADDR": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}",
-    }
-
-
-def same_visitor(n: int) -> dict:
-    return {"HTTP_USER_AGENT": BROWSER, "REMOTE_ADDR": "192.0.2.7"}
-
-
-def robot(n: int) -> dict:
-    return {"HTTP_USER_AGENT": ROBOT, "REMOTE_ADDR": "192.0.2.8"}
 
 
 def build_site(args) -> tuple[list[Target], list[Target], dict]:

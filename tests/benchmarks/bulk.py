@@ -10,10 +10,13 @@ onboarding and Wagtail's publishing would leave, in a few bulk statements:
 - for partners: the group with its page and collection permissions, the
   collection and the ``Partner`` record (no user, no aliases: the French tree
   is what the benchmark serves);
-- for news: type, audience groups, keywords, expiry, and counters.
+- for news: type, audience groups, keywords, expiry, and counters;
+- for job offers: every field of the offer form, skills, expiry, and (with
+  :func:`index_for_search`) their entries in Wagtail's search index.
 
-No signal is sent: no search or reference index entries, no audit log. Use
-them for volume around pages built the normal way (``content.py``).
+No signal is sent: no search index entry unless asked, no reference index
+entry, no audit log. Use them for volume around pages built the normal way
+(``content.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from alumni_partner.models import (
     NewsLike,
     NewsPage,
     NewsPageTag,
+    OfferPage,
+    OfferPageSkill,
     Partner,
     PartnerIndexPage,
     PartnerPage,
@@ -301,3 +306,180 @@ def counters(pages: list[NewsPage], users: list, *, days: int = 30, seed: int = 
         NewsDailyViews.objects.bulk_create(views, batch_size=BATCH)
         NewsLike.objects.bulk_create(likes, batch_size=BATCH)
     return len(views), len(likes)
+
+
+# --------------------------------------------------------------------------
+# Job offers
+# --------------------------------------------------------------------------
+
+JOB_TITLES = [
+    "Ingénieur·e projet",
+    "Développeur·se Python",
+    "Chef·fe de projet",
+    "Analyste financier·ère",
+    "Technicien·ne de maintenance",
+    "Chargé·e de communication",
+    "Responsable qualité",
+    "Data scientist",
+    "Juriste en droit des affaires",
+    "Commercial·e export",
+    "Consultant·e en stratégie",
+    "Enseignant·e de français",
+    "Ingénieur·e méthodes",
+    "Comptable",
+    "Chargé·e de recrutement",
+    "Architecte logiciel",
+    "Pharmacien·ne",
+    "Infirmier·ère",
+    "Acheteur·se",
+    "Designer UX",
+]
+
+SKILLS = [
+    "Python",
+    "gestion de projet",
+    "anglais",
+    "Excel",
+    "SQL",
+    "AutoCAD",
+    "négociation",
+    "comptabilité",
+    "marketing",
+    "maintenance",
+    "qualité",
+    "Java",
+    "droit",
+    "photovoltaïque",
+    "logistique",
+    "espagnol",
+    "arabe",
+    "Figma",
+    "santé publique",
+    "finance",
+]
+
+#: (city, country, weight): a French network's offers are mostly in France.
+PLACES = [
+    ("Paris", "FR", 14),
+    ("Lyon", "FR", 6),
+    ("Toulouse", "FR", 3),
+    ("Casablanca", "MA", 6),
+    ("Rabat", "MA", 2),
+    ("Dakar", "SN", 5),
+    ("Abidjan", "CI", 4),
+    ("Tunis", "TN", 4),
+    ("Alger", "DZ", 3),
+    ("Montréal", "CA", 4),
+    ("Genève", "CH", 3),
+    ("Bruxelles", "BE", 3),
+    ("Hô Chi Minh-Ville", "VN", 3),
+    ("São Paulo", "BR", 3),
+    ("Mexico", "MX", 3),
+    ("Beyrouth", "LB", 2),
+    ("Shanghai", "CN", 2),
+    ("Bangalore", "IN", 2),
+    ("Madrid", "ES", 2),
+    ("Berlin", "DE", 2),
+    ("Londres", "GB", 2),
+    ("New York", "US", 2),
+    ("Yaoundé", "CM", 2),
+    ("Antananarivo", "MG", 2),
+    ("Lima", "PE", 1),
+]
+
+MISSION = (
+    "<p>Au sein d'une équipe de {size} personnes à {city}, vous prenez en charge "
+    "des projets de <b>{skill}</b> pour nos clients.</p>"
+    "<ul><li>Diplôme d'une école ou d'une université françaises</li>"
+    "<li>Maîtrise de {skill2}</li></ul>"
+)
+
+
+def offers(
+    partner: Partner,
+    count: int,
+    *,
+    contract_types: list,
+    seniorities: list,
+    sectors: list,
+    seed: int = 0,
+    days: int = 55,
+) -> list[OfferPage]:
+    """``count`` live offers of ``partner``, published over ``days`` days.
+
+    Every field of the offer form is filled; the titles, places, contract
+    types and skills are drawn from the lists above, so that a filter or a
+    keyword matches a realistic share of them.
+    """
+    rng = random.Random(seed)
+    now = timezone.now()
+    moments = sorted(
+        now - timedelta(minutes=rng.randrange(days * 24 * 60)) for _ in range(count)
+    )
+    places = [place for place in PLACES for _ in range(place[2])]
+    partner_page = partner.page
+    prefix = f"P{partner.pk:04d}"
+    pages, skills_of = [], []
+    for n, moment in enumerate(moments):
+        city, country, _weight = rng.choice(places)
+        title = rng.choice(JOB_TITLES)
+        skills = rng.sample(SKILLS, k=3)
+        low = rng.randrange(25, 60) * 1000
+        pages.append(
+            OfferPage(
+                title=title,
+                slug=f"{partner_page.slug}-offre-{n + 1}",
+                partner_id=partner.pk,
+                reference=f"{prefix}-{n + 1:04d}",
+                company_description=f"<p>{partner.name} recrute des alumni.</p>",
+                mission=MISSION.format(
+                    size=rng.randrange(3, 40),
+                    city=city,
+                    skill=skills[0],
+                    skill2=skills[1],
+                ),
+                contract_type=rng.choice(contract_types),
+                seniority=rng.choice(seniorities),
+                sector=rng.choice(sectors),
+                city=city,
+                country=country,
+                remote_allowed=rng.random() < 0.3,
+                salary_min=low,
+                salary_max=low + rng.randrange(0, 20) * 1000,
+                salary_currency="EUR",
+                salary_period="YEAR",
+                available_immediately=True,
+                contact_name="",
+                contact=f"jobs-{n}@{partner_page.slug}.test",
+                created_at=moment,
+                expire_at=OfferPage.expiry_after(moment),
+                search_description="",
+            )
+        )
+        skills_of.append(skills)
+    with transaction.atomic():
+        add_children(partner_page, pages, moments)
+        tags = {name: Tag.objects.get_or_create(name=name)[0] for name in SKILLS}
+        OfferPageSkill.objects.bulk_create(
+            [
+                OfferPageSkill(content_object_id=page.pk, tag=tags[name])
+                for page, names in zip(pages, skills_of, strict=True)
+                for name in names
+            ],
+            batch_size=BATCH,
+        )
+    return pages
+
+
+def index_for_search(model, pks: list[int]) -> None:
+    """Add these pages to Wagtail's search index, as publishing them would."""
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    for chunk in _chunks(pks, 1000):
+        objects = list(
+            model.objects.filter(pk__in=chunk).prefetch_related("skills")
+            if hasattr(model, "skills")
+            else model.objects.filter(pk__in=chunk)
+        )
+        backend.add_bulk(model, objects)

@@ -245,3 +245,57 @@ def full_news(partner: Partner, title: str = "Forum des métiers de l'énergie")
     news.save_revision(user=user).publish(user=user)
     news.refresh_from_db()
     return news
+
+
+def full_offer(
+    partner: Partner, title: str = "Ingénieur·e projet photovoltaïque", **fields
+):
+    """A complete job offer published through Wagtail, as a partner files one.
+
+    Every field of the offer form (company description taken from the
+    partner page, mission with a list, contract type, seniority, sector,
+    three skills, place, salary range, start date, contact), with aliases in
+    every locale as the admin creates them.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail_localize.synctree import create_aliases_for_new_page
+
+    from alumni_partner.models import ContractType, OfferPage, SeniorityLevel
+    from alumni_partner.offer_lifecycle import company_description_of
+
+    sector, _category = vocabulary()
+    user = partner.members.order_by("pk").first()
+    offer = OfferPage(
+        title=title,
+        slug=slugify(title),
+        live=False,
+        owner=user,
+        reference="BENCH-2025-001",
+        company_description=company_description_of(partner.page)
+        or f"<p>{partner.name} conçoit des centrales solaires.</p>",
+        mission="<p>Vous pilotez la construction de centrales solaires, des "
+        "études à la mise en service.</p><ul><li>Diplôme d'ingénieur</li>"
+        "<li>Anglais courant</li></ul>",
+        contract_type=ContractType.default_terms().get(name="CDI"),
+        seniority=SeniorityLevel.default_terms().order_by("pk").first(),
+        sector=sector,
+        city="Lyon",
+        country="FR",
+        remote_allowed=True,
+        salary_min=45000,
+        salary_max=55000,
+        available_immediately=False,
+        available_from=timezone.localdate() + timedelta(days=30),
+        contact_name="Camille Durand",
+        contact="recrutement@helios.test",
+        search_description=f"{title}, une offre de {partner.name}.",
+        **fields,
+    )
+    offer.skills.add("photovoltaïque", "gestion de projet", "AutoCAD")
+    offer = partner.page.add_child(instance=offer)
+    create_aliases_for_new_page(offer)
+    offer.save_revision(user=user).publish(user=user)
+    offer.refresh_from_db()
+    return offer

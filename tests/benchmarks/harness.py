@@ -196,6 +196,32 @@ def bare_pages(home, depths: int = 1) -> list:
 
 
 # --------------------------------------------------------------------------
+# Visitors
+# --------------------------------------------------------------------------
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+ROBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+def visitor(n: int) -> dict:
+    """A new browser visitor: its own address (10.x.y.z), no cookie."""
+    return {
+        "HTTP_USER_AGENT": BROWSER,
+        "REMOTE_ADDR": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}",
+    }
+
+
+def same_visitor(n: int) -> dict:
+    """The same browser visitor on every request."""
+    return {"HTTP_USER_AGENT": BROWSER, "REMOTE_ADDR": "192.0.2.7"}
+
+
+def robot(n: int) -> dict:
+    """A search engine's robot: never counted."""
+    return {"HTTP_USER_AGENT": ROBOT, "REMOTE_ADDR": "192.0.2.8"}
+
+
+# --------------------------------------------------------------------------
 # Measurement
 # --------------------------------------------------------------------------
 
@@ -223,6 +249,8 @@ class Target:
     #: ...and of the PostgreSQL server process serving its connection.
     db_cpu_seconds: float = 0.0
     sent: int = 0
+    #: Wall-clock seconds of every timed request, for percentiles.
+    latencies: list = field(default_factory=list)
 
     def kwargs(self) -> dict:
         self.sent += 1
@@ -245,6 +273,19 @@ class Target:
     @property
     def median(self) -> float:
         return statistics.median(self.round_rates)
+
+    def percentile_ms(self, percent: int) -> float:
+        """The ``percent``-th percentile of the timed requests' latency, in ms."""
+        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
+        return 1000 * cuts[percent - 1]
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile_ms(50)
+
+    @property
+    def p95_ms(self) -> float:
+        return self.percentile_ms(95)
 
     @property
     def best_ms(self) -> float:
@@ -345,7 +386,9 @@ def measure(targets: list[Target], args) -> None:
                 db_start, cpu_start = db_clock(), time.process_time()
                 start = time.perf_counter()
                 for _ in range(per_round):
+                    sent_at = time.perf_counter()
                     send(client, target)
+                    target.latencies.append(time.perf_counter() - sent_at)
                 elapsed = time.perf_counter() - start
                 target.cpu_seconds += time.process_time() - cpu_start
                 target.db_cpu_seconds += db_clock() - db_start

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -15,20 +16,24 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Locale, WorkflowPage
 
-from alumni_partner import demo_content, uploads
-from alumni_partner.counters import news_statistics
+from alumni_partner import demo_content, offer_lifecycle, uploads
+from alumni_partner.counters import news_statistics, offer_statistics
 from alumni_partner.management.commands import seed_demo
 from alumni_partner.models import (
     AudienceGroup,
+    ContractType,
     NewsDailyViews,
     NewsLike,
     NewsPage,
     NewsType,
+    OfferDailyStats,
+    OfferPage,
     Partner,
     PartnerCategory,
     PartnerDocument,
     PartnerPage,
     Sector,
+    SeniorityLevel,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +73,11 @@ def counts() -> dict[str, int]:
         "daily views": NewsDailyViews.objects.count(),
         "views": NewsDailyViews.objects.aggregate(n=Sum("views"))["n"],
         "likes": NewsLike.objects.count(),
+        "offers": OfferPage.objects.count(),
+        "contract types": ContractType.objects.count(),
+        "seniority levels": SeniorityLevel.objects.count(),
+        "offer figures": OfferDailyStats.objects.count(),
+        "offer views": OfferDailyStats.objects.aggregate(n=Sum("views"))["n"],
     }
 
 
@@ -282,6 +292,111 @@ def test_demo_news_with_translations_states_and_statistics(client):
     assert response.status_code == 200
     assert "Hackathon francophone" in response.content.decode()
     assert archived.title not in response.content.decode()
+
+
+def test_demo_offers_with_states_translations_and_statistics(client):
+    output = seed()
+    french = Locale.get_default()
+    english = Locale.objects.get(language_code="en")
+    now = timezone.now()
+
+    # Contract types and seniority levels in French, with English names.
+    cdi = ContractType.objects.get(name="CDI", locale=french)
+    assert cdi.get_translation(english).name == "Permanent contract"
+    junior = SeniorityLevel.objects.get(name=demo_content.JUNIOR, locale=french)
+    assert junior.get_translation(english).name == "Entry level (under 2 years)"
+
+    # Two to four offers a partner, complete, created through Wagtail.
+    offers = OfferPage.objects.filter(locale=french)
+    for partner in Partner.objects.all():
+        assert 2 <= offers.child_of(partner.page).count() <= 4, partner.name
+    for offer in offers.select_related("contract_type", "seniority", "sector"):
+        partner = Partner.objects.get(pk=offer.partner_id)
+        assert offer.get_parent().pk == partner.page_id
+        assert offer.reference and offer.mission and offer.company_description
+        assert offer.contract_type.locale_id == french.pk
+        assert offer.seniority.locale_id == french.pk
+        assert offer.sector is not None and offer.city and offer.country
+        assert offer.skills.exists()
+        assert offer.contact_kind in ("email", "url")
+        assert offer.latest_revision_id and offer.owner is not None
+        assert partner.has_member(offer.owner)
+        if offer.salary_min is not None:
+            assert offer.salary_min <= offer.salary_max
+        if not offer.available_immediately:
+            assert offer.available_from > timezone.localdate()
+    # Every contract type, both ways to apply, salaries in several currencies.
+    assert {offer.contract_type.name for offer in offers} == set(
+        demo_content.CONTRACT_TYPES
+    )
+    assert {offer.contact_kind for offer in offers} == {"email", "url"}
+    assert len(set(offers.values_list("salary_currency", flat=True))) >= 4
+    assert offers.filter(remote_allowed=True).exists()
+    assert offers.filter(available_immediately=False).exists()
+
+    # Validated offers are on the board for 60 days from their publication.
+    for offer in offers.live():
+        assert offer.live_revision_id and offer.first_published_at <= now
+        assert now < offer.expire_at
+        assert offer.expire_at == OfferPage.expiry_after(offer.first_published_at)
+        assert offer.created_at == offer.first_published_at
+
+    # One filled, one deleted, one pending at the moderated partner.
+    states = Counter(offer.state for offer in offers.with_moderation())
+    assert states["filled"] == 1 and states["deleted"] == 1
+    assert states["pending"] == 1 and states["draft"] == 0
+    assert states["validated"] == offers.count() - 3
+    pending = offers.pending().get()
+    assert pending.partner.moderated
+    assert pending.partner.name == "Atelier industriel du Bajío"
+    assert pending.first_published_at is None
+    filled = offers.get(closed_reason="filled")
+    assert filled.closed_at is not None and filled.first_published_at is not None
+    assert offers.closed().get() == filled
+    assert offers.deleted().count() == 1
+
+    # One of Helios Énergie's offers leaves the board in a few days: the
+    # reminder will go out, and the partner can renew it.
+    helios = Partner.objects.get(name="Helios Énergie")
+    helios_offers = offers.child_of(helios.page)
+    soon = helios_offers.live().filter(expire_at__lt=now + timedelta(days=5))
+    assert soon.count() == 1
+    assert offers.live().filter(expire_at__lt=now + timedelta(days=7)).count() == 1
+    assert list(offer_lifecycle.offers_to_remind()) == list(soon)
+
+    # Some offers are translated into English: real pages, published, with
+    # the company description in English too.
+    translated = OfferPage.objects.filter(locale=english, alias_of__isnull=True)
+    assert translated.count() >= 3
+    kotlin = translated.get(title="Kotlin mobile developer")
+    assert kotlin.live and "banking application" in kotlin.mission
+    assert "Mekong Digital" in kotlin.company_description
+    assert kotlin.expire_at == kotlin.get_translation(french).expire_at
+    assert OfferPage.objects.filter(locale=english, alias_of__isnull=False).exists()
+
+    # A few weeks of views and "apply" clicks, so that the statistics show.
+    stats = offer_statistics(helios_offers)
+    assert stats.validated == 3 and stats.closed == 1
+    assert stats.total_views > 100 and 0 < stats.total_clicks < stats.total_views
+    assert len([day for day in stats.days if day.views]) >= 14
+    days = OfferDailyStats.objects.values_list("day", flat=True)
+    assert max(days) <= timezone.localdate()
+    assert OfferDailyStats.objects.filter(page=kotlin).exists()
+    assert not OfferDailyStats.objects.filter(page=pending).exists()
+
+    # The summary lists the offers of every partner.
+    assert "On the board" in output
+
+    # The public side shows them: the job board, an offer page in English.
+    response = client.get("/offres/")
+    assert response.status_code == 200
+    board = response.content.decode()
+    assert "Développeur·se mobile Kotlin" in board
+    for hidden in (pending, filled, offers.deleted().get()):
+        assert hidden.title not in board
+    response = client.get(kotlin.url)
+    assert response.status_code == 200
+    assert "Kotlin mobile developer" in response.content.decode()
 
 
 def test_large_scale_is_not_available_yet():

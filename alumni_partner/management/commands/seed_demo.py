@@ -10,7 +10,12 @@ presentation, YouTube video and brochures, published; English and Arabic
 translations of some pages; one moderated partner; three to five news per
 partner (translated news types and audience groups, some news in English too,
 featured ones, one archived, one leaving the site in a few days, keywords, and
-three months of views and likes for the statistics); and these accounts:
+three months of views and likes for the statistics); two to four job offers per
+partner (translated contract types and seniority levels, every contract type,
+skills, salary ranges, an e-mail or an application link to apply, some offers in
+English too, one of Helios Énergie's leaving the board in a few days, one filled,
+one deleted, one waiting for the editors at the moderated partner, and a few
+weeks of views and "apply" clicks); and these accounts:
 
 =========================  ==================  ====================================
 account                    password            role
@@ -23,8 +28,9 @@ account                    password            role
 ``lucas@``, ``thao@``                          news); no access to the admin
 =========================  ==================  ====================================
 
-A news is found again by its slug under its partner's page: news missing from a
-database seeded before (or deleted since) are added, the others are left alone.
+A news or an offer is found again by its slug under its partner's page: those
+missing from a database seeded before (or deleted since) are added, the others
+are left alone.
 """
 
 from __future__ import annotations
@@ -53,19 +59,29 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue, extract_strings
 from wagtail_localize.synctree import create_aliases_for_new_page
 
-from alumni_partner import counters, demo_content, news_lifecycle, page_lifetime
+from alumni_partner import (
+    counters,
+    demo_content,
+    news_lifecycle,
+    offer_lifecycle,
+    page_lifetime,
+)
 from alumni_partner.conf import partner_settings
 from alumni_partner.models import (
     AudienceGroup,
+    ContractType,
     NewsLike,
     NewsPage,
     NewsType,
+    OfferDailyStats,
+    OfferPage,
     Partner,
     PartnerCategory,
     PartnerDocument,
     PartnerPage,
     PersonalDetails,
     Sector,
+    SeniorityLevel,
 )
 from alumni_partner.onboarding import NewPartner, onboard_partner
 from alumni_partner.permissions import apply_moderation
@@ -90,8 +106,8 @@ class Command(BaseCommand):
     help = (
         "Load demo content: translated sectors and categories, partners with "
         "logos, banners, presentations, videos and brochures, translations, "
-        "news with their views and likes, and demo accounts with known "
-        "passwords. Safe to run again."
+        "news with their views and likes, job offers with their views and "
+        "clicks, and demo accounts with known passwords. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -136,7 +152,22 @@ class Command(BaseCommand):
             )
             for partner, _created in rows
         ]
+        vocabularies = OfferVocabularies(
+            sectors=sectors,
+            contract_types=seed_vocabulary(ContractType, demo_content.CONTRACT_TYPES),
+            seniorities=seed_vocabulary(SeniorityLevel, demo_content.SENIORITY_LEVELS),
+        )
+        offer_rows = [
+            seed_offers(
+                partner,
+                demo_content.OFFERS.get(partner.name, []),
+                vocabularies,
+                editor,
+            )
+            for partner, _created in rows
+        ]
         self.print_summary(rows, news_rows, accounts + member_accounts)
+        self.print_offers(offer_rows)
 
     # -- output ---------------------------------------------------------------
 
@@ -153,6 +184,23 @@ class Command(BaseCommand):
                 )
             )
         self.print_table(table)
+
+    def print_offers(self, rows: list[OfferSummary]) -> None:
+        table = [
+            ("Offers of", "On the board", "Pending", "Filled/deleted", "In English")
+        ]
+        for row in rows:
+            table.append(
+                (
+                    row.partner.name,
+                    str(row.live),
+                    str(row.pending),
+                    str(row.closed),
+                    str(row.translated),
+                )
+            )
+        self.print_table(table)
+        self.stdout.write("")
 
     def print_table(self, table) -> None:
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
@@ -583,6 +631,203 @@ def _partner_colors(partner: Partner) -> tuple[str, str]:
         if demo.name == partner.name:
             return demo.colors
     return ("#64748b", "#1e293b")
+
+
+# -- job offers ----------------------------------------------------------------
+
+
+@dataclass
+class OfferVocabularies:
+    """The French terms an offer refers to, by name."""
+
+    sectors: dict
+    contract_types: dict
+    seniorities: dict
+
+
+@dataclass
+class OfferSummary:
+    partner: Partner
+    live: int = 0
+    pending: int = 0
+    closed: int = 0
+    translated: int = 0
+    created: int = 0
+
+
+def seed_offers(
+    partner: Partner,
+    offers: list[demo_content.DemoOffer],
+    vocabularies: OfferVocabularies,
+    editor,
+) -> OfferSummary:
+    """The partner's demo offers, each added once (found again by its slug)."""
+    summary = OfferSummary(partner)
+    page = PartnerPage.objects.filter(pk=partner.page_id).first()
+    if page is None:
+        return summary
+    for demo in offers:
+        offer = OfferPage.objects.child_of(page).filter(slug=offer_slug(demo)).first()
+        if offer is None:
+            offer = seed_one_offer(partner, page, demo, vocabularies, editor)
+            summary.created += 1
+        state = offer.state
+        summary.live += state == "validated"
+        summary.pending += state == "pending"
+        summary.closed += state in ("filled", "deleted")
+        summary.translated += (
+            OfferPage.objects.filter(
+                translation_key=offer.translation_key, alias_of__isnull=True
+            )
+            .exclude(pk=offer.pk)
+            .exists()
+        )
+    return summary
+
+
+def offer_slug(demo: demo_content.DemoOffer) -> str:
+    return slugify(f"{demo.title} {demo.reference}")[:80]
+
+
+def seed_one_offer(
+    partner: Partner,
+    parent: PartnerPage,
+    demo: demo_content.DemoOffer,
+    vocabularies: OfferVocabularies,
+    editor,
+) -> OfferPage:
+    """One offer, published (or submitted) through Wagtail, then given its history.
+
+    As for news, the history is made up after publishing: the publication moves
+    back to ``demo.days_ago`` (the expiry follows, 60 days later), and daily
+    views and "apply" clicks are written for the days it has been online. A
+    filled or deleted offer is closed the way "Mes offres" does it.
+    """
+    user = partner.members.order_by("pk").first()
+    now = timezone.now()
+    if demo.expires_in_days is not None:
+        published_at = now - timedelta(
+            days=OfferPage.lifetime_days() - demo.expires_in_days
+        )
+    else:
+        published_at = now - timedelta(days=demo.days_ago)
+    low, high = demo.salary or (None, None)
+    starts = (
+        None
+        if demo.starts_in_days is None
+        else timezone.localdate() + timedelta(days=demo.starts_in_days)
+    )
+    with transaction.atomic():
+        offer = OfferPage(
+            title=demo.title,
+            slug=offer_slug(demo),
+            live=False,
+            owner=user,
+            reference=demo.reference,
+            company_description=offer_lifecycle.company_description_of(parent),
+            mission="".join(demo.mission),
+            contract_type=vocabularies.contract_types[demo.contract_type],
+            seniority=vocabularies.seniorities[demo.seniority],
+            sector=(
+                vocabularies.sectors[demo.sector] if demo.sector else parent.sector
+            ),
+            city=demo.city,
+            country=demo.country,
+            remote_allowed=demo.remote_allowed,
+            salary_min=low,
+            salary_max=high,
+            salary_currency=demo.currency,
+            salary_period=demo.period,
+            available_immediately=starts is None,
+            available_from=starts,
+            contact_name=demo.contact_name,
+            contact=demo.contact,
+            created_at=published_at,
+        )
+        # Before the first save, as the admin form does: the draft has them too.
+        offer.skills.add(*demo.skills)
+        offer = parent.add_child(instance=offer)
+        revision = offer.save_revision(user=user)
+        if demo.state == "pending":
+            # What "Envoyer pour modération" does: the editors approve it.
+            workflow = offer.get_workflow()
+            if workflow is not None:
+                workflow.start(offer, user)
+        else:
+            # A moderated partner's offer goes live when an editor approves it.
+            publisher = editor if partner.moderates(offer) else user
+            revision.publish(user=publisher)
+        offer.refresh_from_db()
+        # After the publication, as for news: the aliases are copies at once.
+        create_aliases_for_new_page(offer)
+        pages = [offer]
+        if demo.state != "pending":
+            pages += [
+                translate(offer, code, _offer_strings(partner, demo, code, text))
+                for code, text in demo.translations.items()
+            ]
+    if demo.state == "pending":
+        return offer
+    # wagtail-localize publishes translations when the transaction commits:
+    # the history below must come after.
+    with transaction.atomic():
+        OfferPage.objects.filter(translation_key=offer.translation_key).update(
+            created_at=published_at,
+            first_published_at=published_at,
+            last_published_at=published_at,
+            expire_at=OfferPage.expiry_after(published_at),
+        )
+        Revision.objects.filter(
+            base_content_type=offer.content_type,
+            object_id__in=[str(p.pk) for p in pages],
+        ).update(created_at=published_at)
+        first_day = timezone.localtime(published_at).date()
+        days_online = (timezone.localdate() - first_day).days + 1
+        if demo.state in ("filled", "deleted"):
+            days_online = max(1, days_online - 10)
+        _offer_history(pages, demo, first_day, days_online)
+        if demo.state in ("filled", "deleted"):
+            offer_lifecycle.close(offer, user, demo.state)
+            closed_at = published_at + timedelta(days=days_online)
+            OfferPage.objects.filter(translation_key=offer.translation_key).update(
+                closed_at=closed_at
+            )
+        offer.refresh_from_db()
+    return offer
+
+
+def _offer_strings(partner: Partner, demo, code: str, text) -> dict[str, str]:
+    """Segments of the French offer -> translated: title, mission, company."""
+    rich_texts = list(zip(demo.mission, text.mission, strict=True))
+    for demo_partner in demo_content.PARTNERS:
+        translated = demo_partner.translations.get(code)
+        if demo_partner.name == partner.name and translated is not None:
+            # The company description is the partner's presentation text.
+            rich_texts += zip(
+                demo_partner.paragraphs, translated.paragraphs, strict=True
+            )
+    return string_mapping([(demo.title, text.title)], rich_texts)
+
+
+def _offer_history(pages, demo, first_day, days_online: int) -> None:
+    """Daily views and "apply" clicks, written in bulk (French and translations)."""
+    views = demo_content.daily_views(demo, days_online)
+    clicks = demo_content.daily_apply_clicks(demo, views)
+    rows = []
+    # Most readers read French; a translation gets its share.
+    for share, page in zip((1, 0.3), pages, strict=False):
+        for n, (day_views, day_clicks) in enumerate(zip(views, clicks, strict=True)):
+            if round(day_views * share) or round(day_clicks * share):
+                rows.append(
+                    OfferDailyStats(
+                        page_id=page.pk,
+                        translation_key=page.translation_key,
+                        day=first_day + timedelta(days=n),
+                        views=round(day_views * share),
+                        apply_clicks=round(day_clicks * share),
+                    )
+                )
+    OfferDailyStats.objects.bulk_create(rows)
 
 
 # -- accounts ------------------------------------------------------------------
