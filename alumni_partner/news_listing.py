@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .models import AudienceGroup, NewsPage, NewsType, PartnerPage
 
@@ -53,13 +53,22 @@ def excerpt(news: NewsPage, words: int = EXCERPT_WORDS) -> str:
             length += len(value)
             if length > EXCERPT_SOURCE_CHARS:
                 break
-        # A space at every tag, so that "</p><p>" does not glue two words.
-        text = html.unescape(strip_tags(" ".join(parts).replace("<", " <")))
-    text = " ".join(text.split())
-    return Truncator(text).words(words, truncate="…")
+        text = plain_text(" ".join(parts))
+    return truncate_words(text, words)
 
 
-def _label(term, names: dict) -> str:
+def plain_text(source: str) -> str:
+    """Rich text (HTML) as plain text on one line; templates escape it."""
+    # A space at every tag, so that "</p><p>" does not glue two words.
+    return " ".join(html.unescape(strip_tags(source.replace("<", " <"))).split())
+
+
+def truncate_words(text: str, words: int = EXCERPT_WORDS) -> str:
+    return Truncator(" ".join(text.split())).words(words, truncate="…")
+
+
+def label_of(term, names: dict) -> str:
+    """A term's name in the locale of ``names`` (``names_in_locale``), or its own."""
     if term is None:
         return ""
     return names.get(term.translation_key, term.name)
@@ -108,7 +117,7 @@ def prepare_news(
         else {}
     )
     for news in news_list:
-        news.type_label = _label(news.news_type, types)
+        news.type_label = label_of(news.news_type, types)
         news.card_partner = (
             partner_page
             if partner_page is not None
@@ -123,7 +132,7 @@ def prepare_news(
         names = AudienceGroup.names_in_locale(groups, locale_id)
         for news in news_list:
             news.audience_labels = [
-                _label(g, names)
+                label_of(g, names)
                 for g in sorted(news.audience_groups.all(), key=lambda g: g.name)
             ]
     return news_list
@@ -186,7 +195,79 @@ def filter_field(model, label, empty_label, invalid_message) -> IdChoiceField:
     )
 
 
-class NewsFilterForm(forms.Form):
+class ListingFilterForm(forms.Form):
+    """A public listing's GET filters; each invalid one is reported and left out.
+
+    Subclasses declare their fields; :meth:`label_terms` shows vocabulary
+    choices in the visitor's language.
+    """
+
+    #: Fields that order the list rather than filter it: not in feed links.
+    ordering_fields: tuple[str, ...] = ()
+    #: Whether :meth:`label_terms` shows terms in another language than theirs.
+    translated_terms = False
+
+    def label_terms(self, fields: dict, locale_id: int) -> None:
+        """Offer the default language's terms, labelled in the locale's words.
+
+        The default locale is looked up once for every vocabulary (what
+        ``Vocabulary.default_terms`` does for one), and terms shown in their
+        own language need no second query for their labels.
+        """
+        default_id = Locale.get_default().pk
+        self.translated_terms = locale_id != default_id
+        for name, model in fields.items():
+            field = self.fields[name]
+            field.queryset = model.objects.filter(locale_id=default_id).order_by("name")
+            if locale_id != default_id:
+                field.label_from_instance = self._labeller(model, locale_id)
+
+    def _labeller(self, model, locale_id: int):
+        """Labels in the visitor's language, looked up once for all options."""
+
+        def label(term) -> str:
+            return label_of(term, self.term_names(model, locale_id))
+
+        return label
+
+    def term_names(self, model, locale_id: int) -> dict:
+        """``{translation_key: name}`` of every ``model`` term in the locale.
+
+        One query per vocabulary and form, shared by the options and the
+        cards of the listing.
+        """
+        cache = self.__dict__.setdefault("_term_names", {})
+        if model not in cache:
+            cache[model] = dict(
+                model.objects.filter(locale_id=locale_id).values_list(
+                    "translation_key", "name"
+                )
+            )
+        return cache[model]
+
+    def cleaned_filters(self) -> dict:
+        """The valid filters, whatever the form's other fields say."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value and name not in self.errors
+        }
+
+    def query_string(self) -> str:
+        """The valid filters as a query string, for the feeds' links."""
+        return urlencode(
+            {
+                name: getattr(value, "pk", value)
+                for name, value in self.cleaned_filters().items()
+                if name not in self.ordering_fields
+            }
+        )
+
+
+class NewsFilterForm(ListingFilterForm):
     """The feed's GET filters: type, audience group and partner, all optional.
 
     An unknown value (a stale link, a typed URL) is reported next to its field
@@ -214,55 +295,11 @@ class NewsFilterForm(forms.Form):
 
     def __init__(self, data=None, *, index_page: Page, **kwargs):
         super().__init__(data, **kwargs)
-        locale_id = index_page.locale_id
         # Terms are chosen on the default language's ones; shown in the visitor's.
-        for name, model in (("type", NewsType), ("audience", AudienceGroup)):
-            field = self.fields[name]
-            field.queryset = model.default_terms().order_by("name")
-            field.label_from_instance = self._labeller(model, locale_id)
-        self.fields["partner"].queryset = (
-            PartnerPage.objects.live()
-            .filter(
-                locale_id=locale_id,
-                path__startswith=index_page.path[: -index_page.steplen],
-            )
-            .only("id", "title", "path", "depth")
-            .order_by("title")
+        self.label_terms(
+            {"type": NewsType, "audience": AudienceGroup}, index_page.locale_id
         )
-
-    @staticmethod
-    def _labeller(model, locale_id: int):
-        """Labels in the visitor's language, looked up once for all options."""
-        names: dict | None = None
-
-        def label(term) -> str:
-            nonlocal names
-            if names is None:
-                names = dict(
-                    model.objects.filter(locale_id=locale_id).values_list(
-                        "translation_key", "name"
-                    )
-                )
-            return _label(term, names)
-
-        return label
-
-    def cleaned_filters(self) -> dict:
-        """The valid filters, whatever the form's other fields say."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value and name not in self.errors
-        }
-
-    def query_string(self) -> str:
-        """The valid filters as a query string, for the feeds' links."""
-        return urlencode(
-            {name: value.pk for name, value in self.cleaned_filters().items()}
-        )
+        self.fields["partner"].queryset = partner_choices(index_page)
 
     def filter(self, news: QuerySet) -> QuerySet:
         filters = self.cleaned_filters()
@@ -280,6 +317,19 @@ class NewsFilterForm(forms.Form):
         if "partner" in filters:
             news = news.child_of(filters["partner"])
         return news
+
+
+def partner_choices(index_page: Page) -> QuerySet:
+    """The partner pages a listing under ``index_page`` can be filtered by."""
+    return (
+        PartnerPage.objects.live()
+        .filter(
+            locale_id=index_page.locale_id,
+            path__startswith=index_page.path[: -index_page.steplen],
+        )
+        .only("id", "title", "path", "depth")
+        .order_by("title")
+    )
 
 
 def feed_news(index_page: Page, form: NewsFilterForm) -> QuerySet:

@@ -1,4 +1,4 @@
-"""Template tags of the public news: section links and a partner's latest news."""
+"""Template tags of the public site's sections and a partner's latest news."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ SECTION_URLS_SECONDS = 300
 
 @register.simple_tag(takes_context=True)
 def section_urls(context) -> dict[str, str]:
-    """``{"partners": url, "news": url}``: the index pages in the active language.
+    """``{"partners": url, "news": url, "offers": url}``: the index pages in the
+    active language.
 
     Cached per site and language, so that the menu costs no query on a page
     view (a renamed or unpublished index shows within five minutes).
     """
-    from ..models import NewsIndexPage, PartnerIndexPage
+    from ..models import NewsIndexPage, OfferIndexPage, PartnerIndexPage
 
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
@@ -33,7 +34,11 @@ def section_urls(context) -> dict[str, str]:
     if urls is None:
         urls = {}
         home = site.root_page.localized
-        for name, model in (("partners", PartnerIndexPage), ("news", NewsIndexPage)):
+        for name, model in (
+            ("partners", PartnerIndexPage),
+            ("news", NewsIndexPage),
+            ("offers", OfferIndexPage),
+        ):
             index = model.objects.live().child_of(home).first()
             url = index.get_url(request) if index else None
             if url:
