@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.html import strip_tags
+from django.forms.utils import flatatt
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +186,33 @@ class IdChoiceField(forms.ModelChoiceField):
         return super().to_python(text)
 
 
+class ListSelect(forms.Select):
+    """A ``<select>`` whose options are joined in Python, not one template each.
+
+    A network-wide filter lists hundreds of partners, countries and skills:
+    Django's template per option made rendering them most of a listing's
+    time (tests/benchmarks/bench_offers.py). Same markup, same attributes.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            options.append(
+                '<option value="{}"{}>{}</option>'.format(
+                    escape(option_value),
+                    " selected" if option_value in selected else "",
+                    escape(label),
+                )
+            )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(
+            f'<select name="{escape(name)}"{flatatt(final_attrs)}>'
+            f"{''.join(options)}</select>"
+        )
+
+
 def filter_field(model, label, empty_label, invalid_message) -> IdChoiceField:
     """An optional choice of ``model``; its queryset is set per request."""
     return IdChoiceField(
@@ -191,6 +220,7 @@ def filter_field(model, label, empty_label, invalid_message) -> IdChoiceField:
         queryset=model.objects.none(),
         required=False,
         empty_label=empty_label,
+        widget=ListSelect,
         error_messages={"invalid_choice": invalid_message},
     )
 

@@ -28,12 +28,14 @@ from django_countries import countries
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.search.backends.base import FilterError, FilterFieldError
 
 from .conf import partner_settings
 from .models import ContractType, OfferPage, PartnerPage, Sector, SeniorityLevel
 from .models.offers import OfferPageSkill
 from .news_listing import (
     ListingFilterForm,
+    ListSelect,
     filter_field,
     label_of,
     partner_choices,
@@ -276,6 +278,7 @@ class OfferFilterForm(ListingFilterForm):
     country = forms.ChoiceField(
         label=gettext_lazy("Country"),
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": gettext_lazy(
                 "This country does not exist: offers in every country are shown."
@@ -302,6 +305,7 @@ class OfferFilterForm(ListingFilterForm):
     sort = forms.ChoiceField(
         label=gettext_lazy("Sort by"),
         required=False,
+        widget=ListSelect,
         choices=[
             ("newest", gettext_lazy("Newest first")),
             ("oldest", gettext_lazy("Oldest first")),
@@ -355,11 +359,15 @@ class OfferFilterForm(ListingFilterForm):
             if name in filters:
                 # Offers hold the default language's term; any translation of
                 # the chosen term matches too.
+                # A list, not a subquery: PostgreSQL then uses the
+                # (country, contract type) index (bench_offers.py).
                 offers = offers.filter(
                     **{
-                        f"{name}_id__in": model.objects.filter(
-                            translation_key=filters[name].translation_key
-                        ).values("pk")
+                        f"{name}_id__in": list(
+                            model.objects.filter(
+                                translation_key=filters[name].translation_key
+                            ).values_list("pk", flat=True)
+                        )
                     }
                 )
         if "skill" in filters:
@@ -384,10 +392,17 @@ class OfferFilterForm(ListingFilterForm):
         """
         order = OFFER_ORDERS[self.order]
         keywords = self.cleaned_filters().get("q")
+        offers = offers.order_by(*order)
         if not keywords:
-            return offers.order_by(*order)
-        # The search backend accepts filters on indexed fields only: the
-        # filtered offers come in as one subquery.
+            return offers
+        try:
+            # Filters on indexed fields go to the search backend as they are,
+            # so PostgreSQL can start from the most selective index.
+            return offers.search(keywords, operator="and", order_by_relevance=False)
+        except (FilterFieldError, FilterError):
+            pass
+        # A filter the search backend cannot read (the city, a skill, the
+        # page's privacy): the filtered offers come in as one subquery.
         candidates = (
             OfferPage.objects.filter(pk__in=offers.values("pk"))
             .select_related("contract_type", "sector", "seniority")
