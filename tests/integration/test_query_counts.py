@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 #: Bounds measured on SQLite and PostgreSQL (the same counts on both).
 PARTNER_PAGE_QUERIES = 11  # body from the fragment cache
-PARTNER_PAGE_UNCACHED_QUERIES = 23  # body rendered (its live offers: +1): CACHE_SECONDS=0
+PARTNER_PAGE_UNCACHED_QUERIES = (
+    23  # body rendered (its live offers: +1): CACHE_SECONDS=0
+)
 PARTNER_INDEX_QUERIES = 19  # today's count with 1 partner
 HOME_PAGE_QUERIES = 10
 
