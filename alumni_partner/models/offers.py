@@ -17,7 +17,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, WorkflowState
@@ -387,7 +392,9 @@ class OfferPage(CachedBodyMixin, Page):
     subpage_types: list[str] = []
 
     content_panels = [
-        FieldPanel("title", heading=_("Job title")),
+        # TitleFieldPanel fills the slug from the title, as on Wagtail's pages:
+        # a plain FieldPanel leaves the slug (in "Promote") empty and required.
+        TitleFieldPanel("title", heading=_("Job title"), placeholder=False),
         FieldPanel("reference"),
         FieldPanel("company_description"),
         FieldPanel("mission"),

@@ -68,6 +68,11 @@ def main_button_publish(menu_items, request, context) -> None:
     partner = _partner_of_screen(context)
     if partner is not None and partner.moderated and not partner.offers_moderated:
         promote(menu_items, SubmitForModerationMenuItem, _("Publish"))
+    else:
+        # Moderated offers: the main button sends the offer to the editors
+        # (pending, guide 4.1); Wagtail's default, "Save draft", would leave
+        # it a draft that no editor ever sees.
+        promote(menu_items, SubmitForModerationMenuItem)
 
 
 def dashboard_statistics_panel(request) -> OfferStatisticsPanel | None:
