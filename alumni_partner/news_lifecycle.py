@@ -11,8 +11,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from . import page_lifetime
 from .models import NewsPage, Partner
-from .page_lifetime import source_of
 from .permissions import is_editor, may_manage
 
 
@@ -38,13 +38,6 @@ def _check(user, news: NewsPage) -> Partner | None:
     return partner
 
 
-def _pages_of(news: NewsPage):
-    """The news in every locale: translations first, aliases excluded."""
-    return NewsPage.objects.filter(
-        translation_key=news.translation_key, alias_of__isnull=True
-    )
-
-
 @transaction.atomic
 def archive(news: NewsPage, user) -> int:
     """Take the news offline in every locale (guide 3.3 "archiver").
@@ -53,7 +46,7 @@ def archive(news: NewsPage, user) -> int:
     """
     _check(user, news)
     count = 0
-    for page in _pages_of(news).filter(live=True):
+    for page in page_lifetime.translations_of(news).filter(live=True):
         page.unpublish(user=user)
         count += 1
     NewsPage.objects.filter(translation_key=news.translation_key).update(expire_at=None)
@@ -68,31 +61,8 @@ def restore(news: NewsPage, user) -> str:
     ``"published"`` or ``"submitted"``.
     """
     partner = _check(user, news)
-    source = source_of(news)
-    if partner is not None and partner.moderated and not is_editor(user):
-        if not source.workflow_in_progress:
-            _fresh_revision(source, user)
-            source.refresh_from_db()
-            source.get_workflow().start(source, user)
-        return "submitted"
-    _republish(source, user)
-    for page in _pages_of(news).exclude(pk=source.pk):
-        if page.last_published_at is not None and page.latest_revision_id:
-            _republish(page, user)
-    return "published"
-
-
-def _fresh_revision(page: NewsPage, user):
-    """A new revision of ``page`` with the expiry cleared, ready to publish."""
-    latest = page.get_latest_revision_as_object()
-    latest.expire_at = None
-    latest.custom_expiry = False
-    latest.go_live_at = None
-    return latest.save_revision(user=user, log_action=False)
-
-
-def _republish(page: NewsPage, user) -> None:
-    _fresh_revision(page, user).publish(user=user)
+    submit = partner is not None and partner.moderated and not is_editor(user)
+    return page_lifetime.bring_back(news, user, submit=submit)
 
 
 @transaction.atomic
@@ -102,11 +72,4 @@ def delete_forever(news: NewsPage, user) -> str:
     Returns the deleted news' title for the confirmation message.
     """
     _check(user, news)
-    title = source_of(news).title
-    pages = NewsPage.objects.filter(translation_key=news.translation_key)
-    # Aliases first: deleting a source would otherwise leave them orphaned.
-    for page in pages.filter(alias_of__isnull=False):
-        page.delete(user=user)
-    for page in NewsPage.objects.filter(translation_key=news.translation_key):
-        page.delete(user=user)
-    return title
+    return page_lifetime.delete_everywhere(news, user)

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from . import page_lifetime
 from .conf import partner_settings
 from .models import OfferPage, Partner
 from .models.offers import ClosedReason
@@ -83,13 +84,6 @@ def _check(user, offer: OfferPage) -> Partner | None:
     return partner
 
 
-def _pages_of(offer: OfferPage):
-    """The offer in every locale: translations, aliases excluded."""
-    return OfferPage.objects.filter(
-        translation_key=offer.translation_key, alias_of__isnull=True
-    )
-
-
 # Publication and its end.
 
 
@@ -117,7 +111,7 @@ def close(offer: OfferPage, user, reason: str) -> int:
     if reason == ClosedReason.FILLED and not source_of(offer).live:
         raise OfferActionRefused(_("Only an offer on the job board can be filled."))
     count = 0
-    for page in _pages_of(offer):
+    for page in page_lifetime.translations_of(offer):
         if page.live:
             page.unpublish(user=user)
             count += 1
@@ -154,26 +148,8 @@ def renew(offer: OfferPage, user) -> str:
         raise OfferActionRefused(
             _("This offer was never published: edit it and send it instead.")
         )
-    if partner is not None and partner.moderates(source) and not is_editor(user):
-        if not source.workflow_in_progress:
-            _fresh_revision(source, user)
-            source.refresh_from_db()
-            source.get_workflow().start(source, user)
-        return "submitted"
-    _fresh_revision(source, user).publish(user=user)
-    for page in _pages_of(offer).exclude(pk=source.pk):
-        if page.last_published_at is not None and page.latest_revision_id:
-            _fresh_revision(page, user).publish(user=user)
-    return "published"
-
-
-def _fresh_revision(page: OfferPage, user):
-    """A new revision of ``page`` with its expiry cleared, ready to publish."""
-    latest = page.get_latest_revision_as_object()
-    latest.expire_at = None
-    latest.custom_expiry = False
-    latest.go_live_at = None
-    return latest.save_revision(user=user, log_action=False)
+    submit = partner is not None and partner.moderates(source)
+    return page_lifetime.bring_back(offer, user, submit=submit and not is_editor(user))
 
 
 @transaction.atomic
@@ -225,13 +201,7 @@ def purge(offer: OfferPage, user) -> str:
     """Editors delete a deleted offer for ever; returns its title."""
     if not is_editor(user):
         raise OfferActionRefused(_("Only the editorial staff can purge offers."))
-    title = source_of(offer).title
-    pages = OfferPage.objects.filter(translation_key=offer.translation_key)
-    for page in pages.filter(alias_of__isnull=False):
-        page.delete(user=user)
-    for page in OfferPage.objects.filter(translation_key=offer.translation_key):
-        page.delete(user=user)
-    return title
+    return page_lifetime.delete_everywhere(offer, user)
 
 
 # Reminders before expiry.

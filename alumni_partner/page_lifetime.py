@@ -75,3 +75,54 @@ def clear_past_expiries() -> int:
     return Page.objects.filter(expired=True, expire_at__lte=timezone.now()).update(
         expire_at=None
     )
+
+
+def translations_of(page: Page):
+    """The page in every locale, translations only (aliases follow their source)."""
+    return type(page).objects.filter(
+        translation_key=page.translation_key, alias_of__isnull=True
+    )
+
+
+def fresh_revision(page: Page, user):
+    """A new revision of ``page`` with its expiry cleared, ready to publish."""
+    latest = page.get_latest_revision_as_object()
+    latest.expire_at = None
+    latest.custom_expiry = False
+    latest.go_live_at = None
+    return latest.save_revision(user=user, log_action=False)
+
+
+def bring_back(page: Page, user, *, submit: bool) -> str:
+    """Publish a news or offer again for a fresh lifetime, in every locale.
+
+    With ``submit`` (a moderated partner's user), the page in the default
+    locale goes to the editors instead. Translations that were published
+    once come back with their source. Returns ``"published"`` or
+    ``"submitted"``.
+    """
+    source = source_of(page)
+    if submit:
+        if not source.workflow_in_progress:
+            fresh_revision(source, user)
+            source.refresh_from_db()
+            source.get_workflow().start(source, user)
+        return "submitted"
+    fresh_revision(source, user).publish(user=user)
+    for translation in translations_of(page).exclude(pk=source.pk):
+        if translation.last_published_at is not None and translation.latest_revision_id:
+            fresh_revision(translation, user).publish(user=user)
+    return "published"
+
+
+def delete_everywhere(page: Page, user) -> str:
+    """Delete the page in every locale; returns its title in the default one."""
+    model = type(page)
+    title = source_of(page).title
+    pages = model.objects.filter(translation_key=page.translation_key)
+    # Aliases first: deleting a source would otherwise leave them orphaned.
+    for alias in pages.filter(alias_of__isnull=False):
+        alias.delete(user=user)
+    for each in model.objects.filter(translation_key=page.translation_key):
+        each.delete(user=user)
+    return title

@@ -6,10 +6,9 @@ Until translated, every other locale serves an alias of the French news.
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Locale
-from wagtail_localize.models import StringTranslation, TranslationSource
 
 from alumni_partner.models import NewsPage
+from tests.translation import translate
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +21,6 @@ def french_news(partner, make_news, audience_group):
     news.save_revision(user=partner.members.get()).publish(user=partner.members.get())
     news.refresh_from_db()
     return news
-
-
-def _translate(news, language_code, translations: dict[str, str], user):
-    source, _created = TranslationSource.get_or_create_from_instance(news)
-    locale = Locale.objects.get(language_code=language_code)
-    for segment in source.stringsegment_set.select_related("string"):
-        text = translations.get(segment.string.data)
-        if text:
-            StringTranslation.objects.update_or_create(
-                translation_of=segment.string,
-                locale=locale,
-                context=segment.context,
-                defaults={"data": text},
-            )
-    source.create_or_update_translation(locale, user=user, publish=True, fallback=True)
-    return NewsPage.objects.get(translation_key=news.translation_key, locale=locale)
 
 
 def test_every_locale_serves_the_french_news_until_translated(french_news):
@@ -57,7 +40,7 @@ def test_every_locale_serves_the_french_news_until_translated(french_news):
 def test_a_translation_keeps_type_groups_keywords_and_expiry(
     french_news, partner_user, audience_group
 ):
-    english = _translate(
+    english = translate(
         french_news, "en", {"Forum des métiers": "Careers fair"}, partner_user
     )
     assert english.alias_of_id is None

@@ -8,11 +8,10 @@ its French expiry.
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Locale
-from wagtail_localize.models import StringTranslation, TranslationSource
 
 from alumni_partner import offer_lifecycle
 from alumni_partner.models import OfferPage, OfferState
+from tests.translation import translate
 
 pytestmark = pytest.mark.django_db
 
@@ -34,22 +33,6 @@ def french_offer(partner, make_offer):
     return offer
 
 
-def _translate(offer, language_code, translations: dict[str, str], user):
-    source, _created = TranslationSource.get_or_create_from_instance(offer)
-    locale = Locale.objects.get(language_code=language_code)
-    for segment in source.stringsegment_set.select_related("string"):
-        text = translations.get(segment.string.data)
-        if text:
-            StringTranslation.objects.update_or_create(
-                translation_of=segment.string,
-                locale=locale,
-                context=segment.context,
-                defaults={"data": text},
-            )
-    source.create_or_update_translation(locale, user=user, publish=True, fallback=True)
-    return OfferPage.objects.get(translation_key=offer.translation_key, locale=locale)
-
-
 def test_every_locale_serves_the_french_offer_until_translated(french_offer, partner):
     others = OfferPage.objects.filter(
         translation_key=french_offer.translation_key
@@ -65,7 +48,7 @@ def test_every_locale_serves_the_french_offer_until_translated(french_offer, par
 
 
 def test_a_translation_keeps_the_facts_and_the_expiry(french_offer, partner_user):
-    english = _translate(
+    english = translate(
         french_offer, "en", {"Ingénieur données": "Data engineer"}, partner_user
     )
     assert english.alias_of_id is None
@@ -94,7 +77,7 @@ def test_a_translation_keeps_the_facts_and_the_expiry(french_offer, partner_user
 def test_deleting_the_offer_takes_every_translation_off_the_board(
     french_offer, partner_user
 ):
-    _translate(french_offer, "en", {"Ingénieur données": "Data engineer"}, partner_user)
+    translate(french_offer, "en", {"Ingénieur données": "Data engineer"}, partner_user)
     offer_lifecycle.delete(french_offer, partner_user)
     pages = OfferPage.objects.filter(translation_key=french_offer.translation_key)
     assert not pages.filter(live=True).exists()
