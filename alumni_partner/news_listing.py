@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -23,7 +25,9 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
+from .conf import partner_settings
 from .models import AudienceGroup, NewsPage, NewsType, PartnerPage
+from .page_cache import partner_list_version
 
 #: Newest first: the news' own date, then when it was first published.
 NEWS_ORDER = ("-date", "-first_published_at", "-pk")
@@ -167,7 +171,7 @@ def latest_news_of(partner_page: Page, limit: int) -> list[NewsPage]:
     )
 
 
-class _NamedChoices:
+class _NamedChoices(BaseChoiceIterator):
     """Options as ``(pk, name)`` rows read when the form renders.
 
     Django builds a model instance per option; a page instance costs about
@@ -180,7 +184,17 @@ class _NamedChoices:
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.field.queryset.values_list("pk", self.field.label_field)
+        yield from self.rows()
+
+    def rows(self) -> list:
+        """The options' rows, kept in the cache under ``field.cache_key``."""
+        key = self.field.cache_key
+        rows = cache.get(key) if key else None
+        if rows is None:
+            rows = list(self.field.queryset.values_list("pk", self.field.label_field))
+            if key:
+                cache.set(key, rows, partner_settings.PAGE_CACHE_SECONDS)
+        return rows
 
     def __bool__(self) -> bool:
         return True
@@ -197,6 +211,8 @@ class IdChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, label_field: str | None = None, **kwargs):
         self.label_field = label_field
+        #: Where the options' rows are cached, if anywhere (with label_field).
+        self.cache_key: str | None = None
         super().__init__(*args, **kwargs)
 
     def _get_choices(self):
@@ -364,7 +380,7 @@ class NewsFilterForm(ListingFilterForm):
         self.label_terms(
             {"type": NewsType, "audience": AudienceGroup}, index_page.locale_id
         )
-        self.fields["partner"].queryset = partner_choices(index_page)
+        partner_filter(self.fields["partner"], index_page)
 
     def filter(self, news: QuerySet) -> QuerySet:
         filters = self.cleaned_filters()
@@ -382,6 +398,19 @@ class NewsFilterForm(ListingFilterForm):
         if "partner" in filters:
             news = news.child_of(filters["partner"])
         return news
+
+
+def partner_filter(field: IdChoiceField, index_page: Page) -> None:
+    """Let ``field`` choose among the partners listed under ``index_page``.
+
+    The options (every partner: 500 rows in a large network) are kept in the
+    cache until a partner page goes on or off line.
+    """
+    field.queryset = partner_choices(index_page)
+    field.cache_key = (
+        f"alumni_partner:partner-options:{index_page.locale_id}:"
+        f"{index_page.path}:{partner_list_version()}"
+    )
 
 
 def partner_choices(index_page: Page) -> QuerySet:

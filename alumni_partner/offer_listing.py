@@ -39,7 +39,7 @@ from .news_listing import (
     ListSelect,
     filter_field,
     label_of,
-    partner_choices,
+    partner_filter,
     plain_text,
     text_direction,
     truncate_words,
@@ -346,7 +346,7 @@ class OfferFilterForm(ListingFilterForm):
         ).order_by("name")
         # Every country, named in the visitor's language: no query.
         self.fields["country"].choices = country_choices(get_language() or "")
-        self.fields["partner"].queryset = partner_choices(index_page)
+        partner_filter(self.fields["partner"], index_page)
 
     def clean_q(self) -> str:
         return keyword_terms(self.cleaned_data.get("q") or "")

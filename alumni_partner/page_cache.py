@@ -51,3 +51,15 @@ def news_version(partner_translation_key: uuid.UUID | str) -> int:
 def renew_news_version(partner_translation_key: uuid.UUID | str) -> None:
     """Called when a news of the partner is published, unpublished or deleted."""
     cache.set(_key(partner_translation_key), time.time_ns(), timeout=None)
+
+
+PARTNER_LIST_KEY = "alumni_partner:partner-list-version"
+
+
+def partner_list_version() -> int:
+    """Renewed whenever a partner page goes on or off line: keys option lists."""
+    return cache.get(PARTNER_LIST_KEY) or 0
+
+
+def renew_partner_list_version() -> None:
+    cache.set(PARTNER_LIST_KEY, time.time_ns(), timeout=None)

@@ -51,3 +51,11 @@ def _renew_partner_news_version(news) -> None:
 def refresh_partner_page_news(sender, instance, **kwargs):
     """The partner page's cached body lists its news and offers: renew its key."""
     _renew_partner_news_version(instance)
+
+
+@receiver(page_published, sender=PartnerPage)
+@receiver(page_unpublished, sender=PartnerPage)
+@receiver(post_delete, sender=PartnerPage)
+def refresh_partner_options(sender, instance, **kwargs):
+    """The listings' partner filters list the live partner pages."""
+    page_cache.renew_partner_list_version()

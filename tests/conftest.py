@@ -12,6 +12,19 @@ from alumni_partner.onboarding import NewPartner, onboard_partner
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as its database starts empty.
+
+    Cached fragments, option lists and versions would otherwise outlive the
+    rows they were built from (the test settings' local-memory cache lives as
+    long as the worker process).
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def site_tree(db):
     """Locales, the French home page and the partner index, synchronised."""
