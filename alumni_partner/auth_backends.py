@@ -22,3 +22,22 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request, credentials) -> str:
+    """The address django-axes counts failures against, in one spelling.
+
+    The admin's form posts ``username``; django-allauth's posts ``login`` and
+    authenticates with ``email``. Without one key per address, each form (and
+    each upper/lower-case variant) got its own failure allowance.
+    """
+    credentials = credentials or {}
+    value = (
+        credentials.get("username")
+        or credentials.get("email")
+        or request.POST.get("login")
+        or request.POST.get("username")
+        or ""
+    )
+    value = str(value).strip()
+    return value.lower() if "@" in value else value

@@ -1,4 +1,4 @@
-"""Public URLs of the plugin: likes of news, "Apply" on offers, log in and out.
+"""Public URLs of the plugin: likes, "Apply", following, profiles, the directory.
 
 Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 ``/news/<id>/like/`` is not taken for a page below the news feed::
@@ -11,13 +11,29 @@ Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 
 from django.urls import path
 
-from .views import accounts, likes, offers
+from .views import directory, follows, likes, messages, offers, profile
 
 app_name = "alumni_partner"
 
 urlpatterns = [
     path("news/<int:page_id>/like/", likes.news_like, name="news_like"),
     path("offers/<int:pk>/apply/", offers.offer_apply, name="offer_apply"),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("partners/<int:partner_id>/follow/", follows.follow, name="partner_follow"),
+    path("accounts/profile/", profile.edit, name="profile"),
+    path("accounts/profile/photo/", profile.photo, name="profile_photo"),
+    path("accounts/profile/export/", profile.export, name="profile_export"),
+    path("accounts/profile/delete/", profile.delete, name="profile_delete"),
+    path("annuaire/", directory.search, name="directory"),
+    path("annuaire/liste/", directory.save_list, name="directory_save_list"),
+    path("annuaire/<uuid:public_id>/", directory.profile, name="directory_profile"),
+    path(
+        "annuaire/<uuid:public_id>/photo/",
+        directory.photo,
+        name="directory_photo",
+    ),
+    path(
+        "messages/new/<uuid:public_id>/",
+        messages.compose,
+        name="message_compose",
+    ),
 ]

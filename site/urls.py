@@ -22,6 +22,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     # Before Wagtail's pages: /news/<id>/like/ is not a page below the news feed.
     path("", include("alumni_partner.urls")),
+    # Alumni accounts: sign-up, e-mail confirmation, log in, password reset.
+    path("accounts/", include("allauth.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

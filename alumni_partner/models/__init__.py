@@ -1,10 +1,19 @@
 """The plugin's models, one module per domain."""
 
 from .accounts import PersonalDetails
+from .alumni import (
+    AlumniProfile,
+    AlumniProfileSkill,
+    Degree,
+    PartnerFollow,
+    ProfileLanguage,
+)
+from .imports import AlumniImport
 from .moderation import PartnerModerationTask
 from .news import NewsIndexPage, NewsPage, NewsPageTag
 from .offers import OfferIndexPage, OfferPage, OfferPageSkill, OfferState
 from .partners import Partner, PartnerDocument, PartnerIndexPage, PartnerPage
+from .recipients import RecipientList, RecipientListMember
 from .stats import NewsDailyViews, NewsLike, OfferDailyStats
 from .taxonomy import (
     AudienceGroup,
@@ -16,6 +25,14 @@ from .taxonomy import (
 )
 
 __all__ = [
+    "AlumniImport",
+    "AlumniProfile",
+    "AlumniProfileSkill",
+    "Degree",
+    "PartnerFollow",
+    "ProfileLanguage",
+    "RecipientList",
+    "RecipientListMember",
     "AudienceGroup",
     "ContractType",
     "NewsDailyViews",

@@ -35,7 +35,7 @@ def likes_label(count: int) -> str:
 
 
 def login_url(next_url: str) -> str:
-    return f"{reverse('alumni_partner:login')}?{urlencode({'next': next_url})}"
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
 
 
 @require_POST

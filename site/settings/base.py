@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_q",
     "axes",
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +136,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out address is refused before any check.
     "axes.backends.AxesStandaloneBackend",
     "alumni_partner.auth_backends.EmailBackend",
+    # The public site's log-in (django-allauth) asks for "email", not "username".
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -140,10 +145,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "alumni_partner/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The admin's form posts "username", django-allauth's "login": one count per address.
+AXES_USERNAME_CALLABLE = "alumni_partner.auth_backends.axes_username"
 
 LOGIN_URL = "wagtailadmin_login"
 # Members (alumni) log in on the public site; private pages send them there.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+
+# Alumni accounts (django-allauth): log in by e-mail, confirmed at sign-up.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_ADAPTER = "alumni_partner.accounts_adapter.AlumniAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "alumni_partner.forms.alumni.AlumniSignupForm"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# django-axes already throttles failed logins; allauth keeps its own limits for
+# sign-up, confirmation and password reset mails.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+LOGIN_REDIRECT_URL = "/"
 # A moderated partner's offers may pass moderation at once: the completed
 # workflow publishes them although the partner holds no "publish".
 WAGTAIL_FINISH_WORKFLOW_ACTION = "alumni_partner.workflows.publish_approved"
