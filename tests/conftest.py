@@ -201,3 +201,50 @@ def make_offer(contract_type):
 @pytest.fixture
 def offer(partner, make_offer):
     return make_offer(partner)
+
+
+@pytest.fixture
+def make_alumnus(db):
+    """An active alumnus with a profile (password PASSWORD); ``fields`` go on the profile.
+
+    ``skills`` (names) and ``languages`` (codes) are set after the first save,
+    and ``search_text`` is rebuilt with them.
+    """
+    from alumni_partner.models import AlumniProfile
+
+    counter = {"n": 0}
+
+    def make(
+        first_name: str = "Amina",
+        last_name: str = "Diallo",
+        email: str | None = None,
+        skills=(),
+        languages=(),
+        **fields,
+    ) -> AlumniProfile:
+        counter["n"] += 1
+        email = email or f"{first_name}.{last_name}.{counter['n']}@alumni.test".lower()
+        user = get_user_model().objects.create_user(
+            username=email,
+            email=email,
+            password=PASSWORD,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        profile = AlumniProfile(user=user, **fields)
+        profile.save()
+        if skills:
+            profile.skills.set(list(skills))
+        if languages:
+            profile.set_languages(languages)
+        if skills:
+            profile.save()
+        return profile
+
+    return make
+
+
+@pytest.fixture
+def profile(make_alumnus):
+    """An alumnus's profile (Amina Diallo), every field shown, no consent yet."""
+    return make_alumnus()

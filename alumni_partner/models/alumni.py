@@ -207,6 +207,14 @@ class AlumniProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.bio = clean_html(self.bio) if self.bio else ""
+        self.refresh_denormalised()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
+        super().save(*args, **kwargs)
+
     # --- identity --------------------------------------------------------
 
     @property
@@ -277,14 +285,6 @@ class AlumniProfile(models.Model):
     def refresh_denormalised(self, skill_names=None) -> None:
         self.search_text = self.build_search_text(skill_names)
         self.sort_name = self.build_sort_name()
-
-    def save(self, *args, **kwargs):
-        self.bio = clean_html(self.bio) if self.bio else ""
-        self.refresh_denormalised()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
-        super().save(*args, **kwargs)
 
     @classmethod
     def for_user(cls, user) -> AlumniProfile:

@@ -87,3 +87,6 @@ class RecipientListMember(models.Model):
                 fields=["recipient_list", "profile"], name="recipient_list_member_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_list_id}: {self.profile_id}"
