@@ -12,7 +12,7 @@ class AlumniPartnerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals, workflows  # noqa: F401
+        from . import alumni_accounts, directory_signals, signals, workflows  # noqa: F401
         from .permissions import upgrade_moderation_workflow
         from .schedules import ensure_schedules
 

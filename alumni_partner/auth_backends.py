@@ -5,9 +5,17 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class EmailBackend(ModelBackend):
-    """Authenticates by e-mail address, case-insensitively; usernames still work."""
+    """Authenticates by e-mail address, case-insensitively; usernames still work.
+
+    The admin's form passes ``username``; the public site's (django-allauth)
+    passes ``email``: both are looked up here, so that an address stored as
+    ``Bill@Initech.TEST`` logs in from either form on every database (allauth's
+    own backend compares addresses exactly, which PostgreSQL does by case).
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get("email")
         if username is None or password is None:
             return None
         User = get_user_model()

@@ -57,6 +57,41 @@ DEFAULTS = {
     "STATS_DAYS": 90,
     # A visitor's views of one news count once per this many seconds.
     "VIEW_DEDUP_SECONDS": 24 * 3600,
+    # Alumni import (alumni_import.py): the largest CSV the admin accepts, and
+    # how long its background task may run (200,000 lines take minutes).
+    "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    "IMPORT_TIMEOUT_SECONDS": 3600,
+    # Admin lists: imports, recipient lists and their members, the directory.
+    "ALUMNI_ADMIN_PER_PAGE": 20,
+    # The directory (guide 5) shows this many profiles per page. Not settable
+    # from the query string: no request returns profiles in bulk.
+    "DIRECTORY_PER_PAGE": 20,
+    # Quick search: longer queries are cut (with a message), and only the
+    # first words count; each word is one more LIKE on the trigram index.
+    "DIRECTORY_QUERY_MAX_CHARS": 200,
+    "DIRECTORY_QUERY_MAX_WORDS": 8,
+    # Skills typed in the advanced search ("python, sql"): at most this many.
+    "DIRECTORY_MAX_SKILLS": 10,
+    # How many skills the facet column lists.
+    "DIRECTORY_FACET_SKILLS": 15,
+    # How long a search's facets (and the whole directory's) stay cached; any
+    # profile saved or deleted renews the directory version, so this only
+    # bounds how long unused entries take room in the cache.
+    "DIRECTORY_FACET_CACHE_SECONDS": 3600,
+    # Per account: ``action: (count, seconds)`` or a list of such windows; an
+    # action set to None is unlimited. ALUMNI_PARTNER_RATE_LIMITS overrides
+    # these action by action (see rate_limits.py). Enough for a person reading,
+    # too little to copy the directory: 20 profiles a page, 600 pages a day.
+    "RATE_LIMITS": {
+        "directory_search": [(60, 60), (600, 24 * 3600)],
+        "directory_profile": [(120, 3600), (600, 24 * 3600)],
+        # Thumbnails: up to one per result, so a page of results costs 20.
+        "directory_photo": [(600, 3600), (3000, 24 * 3600)],
+        "directory_export": (10, 24 * 3600),
+        "recipient_list": (20, 24 * 3600),
+        # An alumnus downloading their own data.
+        "profile_export": (10, 24 * 3600),
+    },
 }
 
 

@@ -18,6 +18,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.account import BaseSettingsPanel
 
 from . import admin_views, isolation
+from .alumni_admin import menus as alumni_menus
+from .alumni_admin import policies as alumni_policies
 from .forms.accounts import PersonalDetailsForm
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
 from .news_admin import hooks as news_hooks
@@ -26,6 +28,9 @@ from .offers_admin import hooks as offer_hooks
 from .offers_admin.viewsets import OffersViewSet
 from .permissions import is_editor
 from .viewsets import PartnerViewSet, VocabularyViewSetGroup
+
+# Before any viewset asks for them (Wagtail refuses a policy registered late).
+alumni_policies.register()
 
 
 @hooks.register("register_admin_urls")
@@ -59,6 +64,24 @@ def register_news_viewset():
 def register_offers_viewset():
     """The "Offers" menu: "Post an offer", "My offers" (guide 4.1, 4.2)."""
     return OffersViewSet("offers")
+
+
+@hooks.register("register_admin_viewset")
+def register_directory_viewsets():
+    """ "Annuaire": the editors' directory and alumni imports (issue 5)."""
+    return alumni_menus.DirectoryViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_mailing_viewsets():
+    """ "Mailing": recipient lists (guide 6); the mailings join it later."""
+    return alumni_menus.MailingViewSetGroup()
+
+
+@hooks.register("register_admin_menu_item")
+def register_public_directory_link():
+    """ "Annuaire" for partner users: the public directory (DESIGN.md §6)."""
+    return alumni_menus.public_directory_menu_item()
 
 
 @hooks.register("insert_global_admin_css")

@@ -25,6 +25,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French, the site's default language.
+
+    A request to an ``/en/`` page leaves English active in the worker's
+    thread, so ``reverse()`` in the next test's body would give ``/en/...``.
+    """
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 @pytest.fixture
 def site_tree(db):
     """Locales, the French home page and the partner index, synchronised."""

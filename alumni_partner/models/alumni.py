@@ -22,6 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from ..sanitize import clean_html
+from ..storage import private_storage_of
 
 #: Languages an alumnus may say they speak (ISO 639-1), in the directory's order.
 LANGUAGES = [
@@ -113,8 +114,14 @@ class AlumniProfile(models.Model):
     )
     # Directory URLs use this, not the row id, so profiles cannot be walked.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Private: a hidden photo must not be reachable through MEDIA_URL. The
+    # profile and directory views serve it after checking who asks.
     photo = models.ImageField(
-        _("photo"), upload_to="alumni/photos/", blank=True, max_length=255
+        _("photo"),
+        upload_to="alumni/photos/",
+        storage=private_storage_of,
+        blank=True,
+        max_length=255,
     )
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

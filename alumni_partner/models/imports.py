@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
-
-class PrivateStorage(LazyObject):
-    """Files that must never be served by URL: uploaded CSVs and their reports."""
-
-    def _setup(self):
-        location = getattr(settings, "ALUMNI_PARTNER_PRIVATE_ROOT", None) or (
-            settings.MEDIA_ROOT / "private"
-            if hasattr(settings.MEDIA_ROOT, "joinpath")
-            else f"{settings.MEDIA_ROOT}/private"
-        )
-        self._wrapped = FileSystemStorage(location=location, base_url=None)
-
-
-private_storage = PrivateStorage()
-
-
-def _private_storage():
-    return private_storage
+from ..storage import private_storage_of
 
 
 class AlumniImport(models.Model):
@@ -39,7 +20,7 @@ class AlumniImport(models.Model):
         FAILED = "failed", _("Failed: nothing was imported")
 
     file = models.FileField(
-        _("CSV file"), upload_to="imports/alumni/", storage=_private_storage
+        _("CSV file"), upload_to="imports/alumni/", storage=private_storage_of
     )
     original_name = models.CharField(_("file name"), max_length=255)
     skip_invalid = models.BooleanField(
@@ -72,7 +53,7 @@ class AlumniImport(models.Model):
     report = models.FileField(
         _("error report"),
         upload_to="imports/reports/",
-        storage=_private_storage,
+        storage=private_storage_of,
         blank=True,
     )
 

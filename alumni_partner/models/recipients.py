@@ -18,6 +18,19 @@ class RecipientListQuerySet(models.QuerySet):
             return self.all()
         return self.filter(partner__members=user)
 
+    def with_recipient_count(self) -> RecipientListQuerySet:
+        """Annotates ``recipient_count``: how many :meth:`RecipientList.recipients`."""
+        return self.annotate(
+            recipient_count=models.Count(
+                "memberships",
+                filter=models.Q(
+                    memberships__profile__listed=True,
+                    memberships__profile__accepts_partner_mailings=True,
+                    memberships__profile__user__is_active=True,
+                ),
+            )
+        )
+
 
 class RecipientList(models.Model):
     """A named snapshot of a directory search, owned by a partner.
@@ -69,6 +82,19 @@ class RecipientList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def recipients(self):
+        """The members one may still show and write to.
+
+        An alumnus who has since left the directory, withdrawn consent or
+        closed the account is no longer shown, nor counted (a deleted
+        account leaves the list at once, by cascade).
+        """
+        from .alumni import AlumniProfile
+
+        return AlumniProfile.objects.listed().filter(
+            accepts_partner_mailings=True, list_memberships__recipient_list=self
+        )
 
 
 class RecipientListMember(models.Model):

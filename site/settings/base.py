@@ -164,6 +164,8 @@ ACCOUNT_ADAPTER = "alumni_partner.accounts_adapter.AlumniAccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "alumni_partner.forms.alumni.AlumniSignupForm"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Messages and mails name a member by full name, not by a generated username.
+ACCOUNT_USER_DISPLAY = "alumni_partner.alumni_accounts.user_display"
 # django-axes already throttles failed logins; allauth keeps its own limits for
 # sign-up, confirmation and password reset mails.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
@@ -193,6 +195,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded alumni CSVs and their error reports: outside MEDIA_ROOT, which a
+# web server may serve as a whole; only editors download them, through views.
+ALUMNI_PARTNER_PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,6 +9,7 @@ ALLOWED_HOSTS = ["*"]
 SECRET_KEY = "test-only-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="alumni-test-media-"))
+ALUMNI_PARTNER_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="alumni-test-private-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Wagtail's own jobs run inline; the queue itself is tested with a real qcluster.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -250,7 +250,7 @@ def alumnus_likes_with_keyboard(page: Page, news: NewsPage, shot) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     assert_accessible(page, "the public login page")
     shot(page, "alumnus-login")
-    page.fill("input[name=username]", "alumnus@alumni.test")
+    page.fill("input[name=login]", "alumnus@alumni.test")
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(news.url) + "$"))

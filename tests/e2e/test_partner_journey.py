@@ -440,16 +440,29 @@ def test_keyboard_reaches_skip_link_then_main_menu(e2e_site, make_partner, new_c
     page.keyboard.press("Tab")
     brand = focused(page)
     assert brand["cls"] == "brand" and brand["href"] == "/", brand
-    sections = ["/partners/", "/news/", "/offres/", "/admin/"]
+    # The links, then the "Communities" disclosure (a <summary>), then the
+    # partner space.
+    sections = ["/partners/", "/news/", "/offres/", None, "/admin/"]
     menu = []
     for _ in sections:
         page.keyboard.press("Tab")
         menu.append(focused(page))
     assert all(item["inMenu"] for item in menu), menu
     assert [item["href"] for item in menu] == sections, menu
+    assert menu[3]["tag"] == "summary", menu
+
+    # Enter opens the disclosure; Tab then reaches the directory.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    directory = focused(page)
+    assert directory["href"] == "/annuaire/" and directory["visible"], directory
+    shot(page, "communities-open", full_page=False)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # closed again
 
     # The skip link works: Enter moves the focus to the main content.
-    for _ in range(len(sections) + 1):
+    for _ in range(4 + 1):
         page.keyboard.press("Shift+Tab")
     assert "skip-link" in focused(page)["cls"]
     page.keyboard.press("Enter")

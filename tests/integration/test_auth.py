@@ -258,3 +258,56 @@ def test_a_disabled_password_is_not_reset_by_mail(partner_user, client, smtp_ser
     partner_user.save()
     client.post(reverse("wagtailadmin_password_reset"), {"email": partner_user.email})
     assert smtp_server.messages == []
+
+
+# ---------------------------------------------------------------------------
+# The public site's log-in (django-allauth) is throttled by the same counts
+# ---------------------------------------------------------------------------
+
+
+def public_login(client, login_value, password):
+    return client.post(
+        reverse("account_login"), {"login": login_value, "password": password}
+    )
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_repeated_failures_lock_the_public_login_too(client, partner_user):
+    for _attempt in range(2):
+        response = public_login(client, partner_user.email, "wrong")
+        assert response.status_code == 200  # the form, with its error
+        assert response.context["form"].non_field_errors()
+    assert public_login(client, partner_user.email, "wrong").status_code == 429
+
+    response = public_login(client, partner_user.email, PASSWORD)
+    assert response.status_code == 429
+    body = response.content.decode()
+    with translation.override("fr"):
+        title = translation.gettext("Too many failed login attempts")
+    assert f"<h1>{title}</h1>" in body
+    assert f'href="{reverse("account_login")}"' in body
+    assert not logged_in_user(client).is_authenticated
+    assert AccessAttempt.objects.filter(username=partner_user.email).exists()
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_admin_and_public_failures_count_against_one_address(client, partner_user):
+    login(client, "contact@acme.test", "wrong")
+    public_login(client, "CONTACT@acme.test", "wrong")
+    public_login(client, "Contact@Acme.Test", "wrong")
+    # Locked on both forms, whatever the spelling.
+    assert public_login(client, "contact@acme.test", PASSWORD).status_code == 429
+    assert login(client, "contact@ACME.test", PASSWORD).status_code == 429
+    assert not logged_in_user(client).is_authenticated
+    assert AccessAttempt.objects.count() == 1
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_a_successful_public_login_resets_the_failure_count(client, partner_user):
+    public_login(client, partner_user.email, "wrong")
+    public_login(client, partner_user.email, "wrong")
+    assert public_login(client, partner_user.email, PASSWORD).status_code == 302
+    client.post(reverse("account_logout"))
+    public_login(client, partner_user.email, "wrong")
+    public_login(client, partner_user.email, "wrong")
+    assert public_login(client, partner_user.email, PASSWORD).status_code == 302

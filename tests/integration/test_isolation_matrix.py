@@ -559,6 +559,9 @@ def _pk_for(name: str, w: dict):
         "wagtailimages_chooser": w["image"],
         "wagtaildocs_chooser": w["document"],
         "wagtailsettings": None,
+        # Filled by the alumni_world fixture only (None: no variant here).
+        "alumni_partner_recipient_lists": w.get("recipient_list"),
+        "alumni_partner_imports": w.get("alumni_import"),
     }
     if namespace == "wagtailadmin_workflows":
         return w["task"] if name.endswith("_task") else w["workflow"]
@@ -889,7 +892,7 @@ def world(spaces):
 def test_matrix_covers_every_admin_url_that_takes_an_object_id(world):
     _acme, _globex, w = world
     unknown, uncovered = [], []
-    groups = PAGE_URLS + MEDIA_URLS + OTHER_URLS
+    groups = PAGE_URLS + MEDIA_URLS + OTHER_URLS + ALUMNI_URLS
     for url in admin_urls():
         if url.name in NOT_OBJECT_URLS or not url.kwargs:
             continue
@@ -1264,3 +1267,94 @@ def test_editor_explores_chooses_and_lists_every_partner(world, editor):
     assert {acme.image.pk, globex.image.pk} <= {item["id"] for item in images}
     report = client.get(reverse("wagtail_localize:translations_report"))
     assert f"/admin/pages/{globex.translated.pk}/edit/" in report.content.decode()
+
+
+# ---------------------------------------------------------------------------
+# Recipient lists saved from the public directory (guide 6)
+# ---------------------------------------------------------------------------
+
+
+def test_partner_cannot_save_into_or_list_another_partners_recipient_lists(
+    acme_client, world
+):
+    """Acme's user posts Globex's id and Globex's list name: Globex is untouched.
+
+    The id is ignored (a user of one partner saves for that partner only),
+    and Globex's list names are no oracle: Acme may reuse one.
+    """
+    from alumni_partner.models import RecipientList
+
+    acme, globex, _w = world
+    globex_list = RecipientList.objects.create(
+        partner=globex.partner, name="GLOBEX-SECRET-LIST"
+    )
+    before = snapshot()
+    response = acme_client.post(
+        reverse("alumni_partner:directory_save_list") + "?q=",
+        {"name": "GLOBEX-SECRET-LIST", "partner": globex.partner.pk},
+    )
+    assert response.status_code == 302
+    assert diff(before, snapshot()) == []
+    assert list(RecipientList.objects.filter(partner=globex.partner)) == [globex_list]
+    assert not globex_list.memberships.exists()
+    acme_list = RecipientList.objects.get(partner=acme.partner)
+    assert list(RecipientList.objects.for_user(acme.user)) == [acme_list]
+    assert globex_list not in RecipientList.objects.for_user(acme.user)
+
+
+# ---------------------------------------------------------------------------
+# Recipient lists and alumni imports in the admin (issue 5)
+# ---------------------------------------------------------------------------
+
+ALUMNI_URLS = ("alumni_partner_recipient_lists", "alumni_partner_imports")
+
+
+@pytest.fixture
+def alumni_world(world, editor, make_alumnus):
+    """``world`` plus a recipient list of Globex and an editors' alumni import."""
+    from alumni_partner import alumni_import
+    from alumni_partner.models import AlumniImport, RecipientList
+
+    acme, globex, w = world
+    member = make_alumnus("Gina", "Globex", employer="GLOBEX-SECRET-DRAFT employer")
+    member.set_mailing_consent(True)
+    member.save()
+    w["recipient_list"] = RecipientList.objects.create(
+        partner=globex.partner, name="GLOBEX-SECRET-DRAFT list", created_by=globex.user
+    )
+    w["recipient_list"].memberships.create(profile=member)
+    RecipientList.objects.create(partner=acme.partner, name="Acme list")
+    record = AlumniImport(original_name="alumni.csv", uploaded_by=editor)
+    record.file.save("matrix.csv", ContentFile(b"email\r\nnot-an-email\r\n"), save=True)
+    w["alumni_import"] = alumni_import.run_import(record)
+    assert w["alumni_import"].report
+    return acme, globex, w
+
+
+def test_partner_cannot_reach_another_partners_lists_or_the_imports(
+    acme_client, alumni_world
+):
+    from alumni_partner.models import AlumniImport, RecipientList
+
+    acme, globex, w = alumni_world
+    prober = Prober(acme_client, acme, globex)
+    urls = object_urls(ALUMNI_URLS, w)
+    names = {url.name for url, _path in urls}
+    assert {
+        "alumni_partner_recipient_lists:inspect",
+        "alumni_partner_recipient_lists:edit",
+        "alumni_partner_recipient_lists:delete",
+        "alumni_partner_imports:inspect",
+        "alumni_partner_imports:delete",
+        "alumni_partner_imports:report",
+    } <= names
+    probe_all(prober, urls)
+    prober.assert_clean()
+    # Nothing changed (these tables are not in the snapshot).
+    globex_list = RecipientList.objects.get(pk=w["recipient_list"].pk)
+    assert globex_list.name == "GLOBEX-SECRET-DRAFT list"
+    assert globex_list.memberships.count() == 1
+    assert AlumniImport.objects.filter(pk=w["alumni_import"].pk).exists()
+    # Acme's own list index shows its list only.
+    body = acme_client.get(reverse("alumni_partner_recipient_lists:index")).content
+    assert b"Acme list" in body and b"GLOBEX" not in body

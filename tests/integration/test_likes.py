@@ -26,6 +26,7 @@ from tests.integration.test_news_public import BROWSER, empty_cache  # noqa: F40
 
 pytestmark = pytest.mark.django_db
 
+
 JSON = {"HTTP_ACCEPT": "application/json", "HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
@@ -136,7 +137,7 @@ def test_invalid_wanted_state_is_refused(member, news):
 def test_anonymous_visitor_is_sent_to_the_login_page(client, news):
     response = client.post(like_url(news), {"liked": "1"})
     assert response.status_code == 303
-    login = reverse("alumni_partner:login")
+    login = reverse("account_login")
     assert response.url == f"{login}?next={news.url.replace('/', '%2F')}"
     assert NewsLike.objects.count() == 0
 
@@ -145,7 +146,7 @@ def test_anonymous_fetch_gets_json_forbidden(client, news):
     response = client.post(like_url(news), {"liked": "1"}, **JSON)
     assert response.status_code == 403
     data = response.json()
-    assert data["login_url"].startswith(reverse("alumni_partner:login"))
+    assert data["login_url"].startswith(reverse("account_login"))
     assert NewsLike.objects.count() == 0
 
 
@@ -154,8 +155,8 @@ def test_login_then_like_after_the_redirect(client, news, alumnus):
     login_page = client.get(response.url)
     assert login_page.status_code == 200
     response = client.post(
-        reverse("alumni_partner:login"),
-        {"username": "alumnus@alumni.test", "password": PASSWORD, "next": news.url},
+        reverse("account_login"),
+        {"login": "alumnus@alumni.test", "password": PASSWORD, "next": news.url},
     )
     assert response.status_code == 302 and response.url == news.url
     client.post(like_url(news), {"liked": "1"})

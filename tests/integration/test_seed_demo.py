@@ -47,7 +47,8 @@ ACCOUNTS = [
 
 def seed(scale: str = "small") -> str:
     out = io.StringIO()
-    call_command("seed_demo", "--scale", scale, stdout=out)
+    # A small directory: the demo's 3,000 alumni go through the same import.
+    call_command("seed_demo", "--scale", scale, "--alumni", "60", stdout=out)
     return out.getvalue()
 
 
@@ -402,3 +403,27 @@ def test_demo_offers_with_states_translations_and_statistics(client):
 def test_large_scale_is_not_available_yet():
     with pytest.raises(CommandError, match="not available yet"):
         seed("large")
+
+
+def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(client):
+    from alumni_partner.models import AlumniProfile, PartnerFollow
+
+    output = seed()
+    imported = AlumniProfile.objects.filter(
+        user__email__endswith="@directory.alumni.test"
+    )
+    assert imported.count() == 60
+    assert "Directory: 60 imported alumni" in output
+    assert PartnerFollow.objects.exists()
+    assert imported.filter(show_employer=False).exists()
+    seed()  # idempotent: nobody twice
+    assert imported.count() == 60
+    amina = AlumniProfile.objects.get(user__email="amina@alumni.test")
+    assert amina.accepts_partner_mailings and amina.mailing_consent_at
+    assert amina.following.filter(name="Helios Énergie").exists()
+    response = client.post(
+        "/accounts/login/",
+        {"login": "amina@alumni.test", "password": seed_demo.MEMBER_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200

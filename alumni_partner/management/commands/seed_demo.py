@@ -61,6 +61,7 @@ from wagtail_localize.synctree import create_aliases_for_new_page
 
 from alumni_partner import (
     counters,
+    demo_alumni,
     demo_content,
     news_lifecycle,
     offer_lifecycle,
@@ -93,6 +94,8 @@ EDITOR_PASSWORD = "alumni-editor"  # noqa: S105 - documented demo credential
 PARTNER_EMAIL = "partner@alumni.test"
 PARTNER_PASSWORD = "alumni-partner"  # noqa: S105 - documented demo credential
 MEMBER_PASSWORD = "alumni-member"  # noqa: S105 - documented demo credential
+#: Synthetic alumni of the demo's directory (imported through the CSV import).
+DEMO_ALUMNI = 3000
 
 
 @dataclass
@@ -116,6 +119,12 @@ class Command(BaseCommand):
             choices=["small", "large"],
             default="small",
             help="small: a handful of complete partners (default).",
+        )
+        parser.add_argument(
+            "--alumni",
+            type=int,
+            default=DEMO_ALUMNI,
+            help=f"synthetic alumni in the directory (default {DEMO_ALUMNI})",
         )
 
     def handle(self, *args, scale="small", **options):
@@ -166,8 +175,15 @@ class Command(BaseCommand):
             )
             for partner, _created in rows
         ]
+        directory = demo_alumni.seed_directory(
+            options.get("alumni", DEMO_ALUMNI), [partner for partner, _c in rows]
+        )
         self.print_summary(rows, news_rows, accounts + member_accounts)
         self.print_offers(offer_rows)
+        self.stdout.write(
+            "Directory: {alumni} imported alumni ({listed} listed, {consenting} "
+            "consenting to partners' mailings), {follows} follows.".format(**directory)
+        )
 
     # -- output ---------------------------------------------------------------
 
@@ -901,4 +917,84 @@ def seed_members():
         accounts.append(
             Account(member.email, MEMBER_PASSWORD, "alumni member (public site)")
         )
+    seed_member_profiles(users)
     return users, accounts
+
+
+#: Profiles of the demo members: e-mail → profile fields, skills, languages.
+MEMBER_PROFILES = {
+    "amina@alumni.test": (
+        {
+            "country": "SN",
+            "city": "Dakar",
+            "institution": "Sorbonne Université",
+            "field_of_study": "Énergies renouvelables",
+            "degree": "master",
+            "graduation_year": 2019,
+            "employer": "Senelec",
+            "job_title": "Ingénieure solaire",
+            "bio": "<p>Ingénieure, je développe des centrales solaires au Sénégal.</p>",
+            "accepts_partner_contact": True,
+        },
+        ["Énergie solaire", "Gestion de projet"],
+        ["fr", "wo", "en"],
+    ),
+    "lucas@alumni.test": (
+        {
+            "country": "BR",
+            "city": "São Paulo",
+            "institution": "HEC Paris",
+            "field_of_study": "Finance",
+            "degree": "mba",
+            "graduation_year": 2016,
+            "employer": "Banco do Brasil",
+            "job_title": "Analyste",
+            "show_employer": False,
+        },
+        ["Finance", "Audit"],
+        ["pt", "fr", "en"],
+    ),
+    "thao@alumni.test": (
+        {
+            "country": "VN",
+            "city": "Hanoï",
+            "institution": "Université Paris-Saclay",
+            "field_of_study": "Informatique",
+            "degree": "engineer",
+            "graduation_year": 2021,
+            "employer": "Mekong Numérique",
+            "job_title": "Développeuse",
+            "accepts_partner_contact": True,
+        },
+        ["Python", "Data science"],
+        ["vi", "fr"],
+    ),
+}
+
+
+def seed_member_profiles(users) -> None:
+    """Complete profiles for the demo members, addresses confirmed for log in."""
+    from allauth.account.models import EmailAddress
+
+    from alumni_partner.models import AlumniProfile, Sector
+
+    sector = Sector.objects.filter(locale__language_code="fr").first()
+    for user in users:
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email,
+            defaults={"verified": True, "primary": True},
+        )
+        fields, skills, languages = MEMBER_PROFILES.get(user.email, ({}, [], []))
+        profile = AlumniProfile.for_user(user)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.sector = profile.sector or sector
+        profile.set_mailing_consent(True)
+        profile.save()
+        profile.skills.set(skills)
+        profile.set_languages(languages)
+        profile.save()
+        helios = Partner.objects.filter(name=demo_content.PARTNERS[0].name).first()
+        if helios is not None:
+            profile.following.add(helios)
