@@ -46,20 +46,6 @@ logger = logging.getLogger(__name__)
 NAMESPACE = "alumni_partner_directory"
 #: Rows read from the database at a time while exporting.
 EXPORT_CHUNK = 2000
-#: The search's criteria shown folded under "Advanced search" (the quick box
-#: and the order stay in view).
-ADVANCED_FIELDS = (
-    "country",
-    "city",
-    "institution",
-    "field_of_study",
-    "degree",
-    "year_from",
-    "year_to",
-    "sector",
-    "skills",
-    "language",
-)
 #: The member-view columns the admin table shows (the export has them all).
 TABLE_FIELDS = ("job_title", "employer", "country", "city", "graduation_year")
 
@@ -150,13 +136,16 @@ class AdminDirectoryView(WagtailAdminTemplateMixin, TemplateView):
             )
         form.describe_fields()
         query = urlencode(form.query_items())
-        advanced = [form[name] for name in ADVANCED_FIELDS if name in form.fields]
+        advanced = [
+            form[name] for name in DirectorySearchForm.ADVANCED if name in form.fields
+        ]
         context.update(
             {
                 "form": form,
                 "advanced_fields": advanced,
                 "advanced_given": any(
-                    self.request.GET.getlist(name) for name in ADVANCED_FIELDS
+                    self.request.GET.getlist(name)
+                    for name in DirectorySearchForm.ADVANCED
                 ),
                 "page_obj": page,
                 "paginator": paginator,

@@ -15,7 +15,6 @@ import os
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -28,13 +27,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from .. import alumni_import, alumni_import_tasks
 from ..alumni_csv import TEMPLATE_HEADER, ImportFileError, inspect_file
 from ..conf import partner_settings
 from ..models import AlumniImport
 from ..permissions import is_editor
+from .viewsets import AlumniRecordViewSet
 
 NAMESPACE = "alumni_partner_imports"
 #: Seconds between two refreshes of a running import's page.
@@ -331,7 +330,7 @@ def download_template(request):
 # ---------------------------------------------------------------------------
 
 
-class AlumniImportViewSet(ModelViewSet):
+class AlumniImportViewSet(AlumniRecordViewSet):
     """``/admin/alumni-imports/``: list, upload, progress, report, template."""
 
     model = AlumniImport
@@ -344,9 +343,6 @@ class AlumniImportViewSet(ModelViewSet):
     add_view_class = ImportCreateView
     inspect_view_class = ImportDetailView
     delete_view_class = ImportDeleteView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     form_fields = ["file", "skip_invalid"]
 
     def get_form_class(self, for_update=False):
@@ -357,15 +353,6 @@ class AlumniImportViewSet(ModelViewSet):
         return super().get_common_view_kwargs(
             edit_url_name=None, history_url_name=None, usage_url_name=None, **kwargs
         )
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            paginate_by=partner_settings.ALUMNI_ADMIN_PER_PAGE, **kwargs
-        )
-
-    def get_permissions_to_register(self):
-        # The policy reads the editors group, not model permissions.
-        return Permission.objects.none()
 
     def get_urlpatterns(self):
         return [

@@ -12,7 +12,6 @@ listed and consenting (``RecipientList.recipients``).
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
@@ -24,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..conf import partner_settings
 from ..directory import member_values, sector_names
 from ..directory.presentation import field_label
 from ..models import Partner, RecipientList
 from ..permissions import is_editor
+from .viewsets import AlumniRecordViewSet
 
 NAMESPACE = "alumni_partner_recipient_lists"
 #: The member-view fields the members table shows, after the name.
@@ -264,7 +263,7 @@ class RecipientListDeleteView(ScopedListMixin, generic.DeleteView):
 # ---------------------------------------------------------------------------
 
 
-class RecipientListViewSet(ModelViewSet):
+class RecipientListViewSet(AlumniRecordViewSet):
     """``/admin/recipient-lists/``: the lists, their members, rename, delete."""
 
     model = RecipientList
@@ -277,9 +276,6 @@ class RecipientListViewSet(ModelViewSet):
     inspect_view_class = RecipientListDetailView
     edit_view_class = RecipientListRenameView
     delete_view_class = RecipientListDeleteView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    add_to_reference_index = False
     form_fields = ["name"]
 
     def get_form_class(self, for_update=False):
@@ -290,15 +286,6 @@ class RecipientListViewSet(ModelViewSet):
         return super().get_common_view_kwargs(
             add_url_name=None, history_url_name=None, usage_url_name=None, **kwargs
         )
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            paginate_by=partner_settings.ALUMNI_ADMIN_PER_PAGE, **kwargs
-        )
-
-    def get_permissions_to_register(self):
-        # The policy reads partner membership, not model permissions.
-        return Permission.objects.none()
 
     def get_urlpatterns(self):
         return [
