@@ -157,7 +157,7 @@ def test_blank_lines_and_unknown_columns_are_ignored(sectors):
         (HEADER.encode() + b"\r\n", ("no alumni", "aucun")),
         ("email\r\na@example.org\r\n".encode("utf-16"), ("UTF-16",)),
         (b"PK\x03\x04" + bytes(range(256)) * 20, ("Excel", "CSV")),
-        (bytes(range(256)) * 40, ("not a CSV", "pas un fichier CSV")),
+        (bytes(range(256)) * 40, ("not a CSV", "pas un fichier texte CSV")),
         (b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02" * 500, ("not a CSV", "CSV")),
     ],
     ids=["empty", "blank", "header-only", "utf16", "xlsx", "binary", "png"],
