@@ -85,11 +85,15 @@ def axe_violations(
     """
     if not AXE_JS.exists():  # pragma: no cover - set-up error, not a test failure
         raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` at the repository root")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+    # Wagtail's userbar bundles its own axe and audits the page for logged-in
+    # staff; running that instance while its audit is still going fails with
+    # "Axe is already running". Our vendored copy is a separate instance.
+    if not page.evaluate("() => typeof window.__e2eAxe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
+        page.evaluate("() => { window.__e2eAxe = window.axe; }")
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "iframes": False}
     results = page.evaluate(
-        """([context, options]) => axe.run(context || document, options)""",
+        """([context, options]) => window.__e2eAxe.run(context || document, options)""",
         [context, options],
     )
     violations = []
