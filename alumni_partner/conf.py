@@ -78,6 +78,27 @@ DEFAULTS = {
     # profile saved or deleted renews the directory version, so this only
     # bounds how long unused entries take room in the cache.
     "DIRECTORY_FACET_CACHE_SECONDS": 3600,
+    # Mailings (guide 6). The engine claims this many recipients at a time and
+    # sends them over one SMTP connection; "stop" halts within one batch.
+    "MAILING_BATCH_SIZE": 200,
+    # How many sending tasks one mailing starts (one per qcluster worker).
+    "MAILING_PARALLEL_TASKS": 2,
+    # Messages per second across every worker (None: as fast as SMTP takes them).
+    "MAILING_RATE_LIMIT": None,
+    # Temporary failures are retried this many times, after 1, 2, 4... times
+    # MAILING_RETRY_SECONDS; then the address is marked failed.
+    "MAILING_MAX_ATTEMPTS": 5,
+    "MAILING_RETRY_SECONDS": 60,
+    # A claimed batch not heard of for this long belongs to a dead worker.
+    "MAILING_STALE_CLAIM_SECONDS": 120,
+    # How often the schedule starts due mailings and re-wakes stalled ones.
+    "MAILING_TICK_MINUTES": 1,
+    # Attachments: each at most this size, all together at most the total.
+    "MAILING_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
+    "MAILING_ATTACHMENTS_MAX_TOTAL_BYTES": 10 * 1024 * 1024,
+    # Recipient files ("Destinataires en fichier") and typed addresses.
+    "MAILING_RECIPIENT_FILE_MAX_BYTES": 10 * 1024 * 1024,
+    "MAILING_PER_PAGE": 20,
     # Per account: ``action: (count, seconds)`` or a list of such windows; an
     # action set to None is unlimited. ALUMNI_PARTNER_RATE_LIMITS overrides
     # these action by action (see rate_limits.py). Enough for a person reading,

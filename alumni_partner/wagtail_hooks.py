@@ -21,6 +21,9 @@ from . import admin_views, isolation
 from .alumni_admin import menus as alumni_menus
 from .alumni_admin import policies as alumni_policies
 from .forms.accounts import PersonalDetailsForm
+from .mailing import lifecycle as mailing_lifecycle
+from .mailing_admin import menus as mailing_menus
+from .mailing_admin.viewsets import MailingViewSet
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
 from .news_admin import hooks as news_hooks
 from .news_admin.viewsets import NewsViewSet
@@ -74,8 +77,25 @@ def register_directory_viewsets():
 
 @hooks.register("register_admin_viewset")
 def register_mailing_viewsets():
-    """ "Mailing": recipient lists (guide 6); the mailings join it later."""
+    """ "Mailing": create, pending, sent, to validate, recipient lists (guide 6)."""
     return alumni_menus.MailingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_mailing_screens():
+    """Compose, pending, validation and sent mailings (guide 6)."""
+    return MailingViewSet()
+
+
+for _factory in mailing_menus.MENU_ITEMS:
+    hooks.register(alumni_menus.MAILING_SUBMENU_HOOK, _factory)
+
+
+@hooks.register("register_log_actions")
+def register_mailing_log_actions(actions):
+    """The steps of a mailing's audit trail, with their labels."""
+    for action, label in mailing_lifecycle.ACTIONS.items():
+        actions.register_action(mailing_lifecycle.action_name(action), label, label)
 
 
 @hooks.register("register_admin_menu_item")

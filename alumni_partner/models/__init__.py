@@ -9,6 +9,15 @@ from .alumni import (
     ProfileLanguage,
 )
 from .imports import AlumniImport
+from .mailings import (
+    Mailing,
+    MailingAttachment,
+    MailingRecipient,
+    MailingStatus,
+    MailingUnsubscribe,
+    RecipientSource,
+    RecipientStatus,
+)
 from .moderation import PartnerModerationTask
 from .news import NewsIndexPage, NewsPage, NewsPageTag
 from .offers import OfferIndexPage, OfferPage, OfferPageSkill, OfferState
@@ -33,6 +42,13 @@ __all__ = [
     "ProfileLanguage",
     "RecipientList",
     "RecipientListMember",
+    "Mailing",
+    "MailingAttachment",
+    "MailingRecipient",
+    "MailingStatus",
+    "MailingUnsubscribe",
+    "RecipientSource",
+    "RecipientStatus",
     "AudienceGroup",
     "ContractType",
     "NewsDailyViews",

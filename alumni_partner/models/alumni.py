@@ -183,6 +183,16 @@ class AlumniProfile(models.Model):
     mailing_consent_at = models.DateTimeField(
         _("mailing consent given on"), null=True, blank=True, editable=False
     )
+    # CNIL (March 2026): measuring whether one person opened a mail needs
+    # that person's consent; without it their mailings carry no pixel.
+    accepts_open_tracking = models.BooleanField(
+        _("partners may see whether I open their mailings"),
+        default=False,
+        help_text=_(
+            "Mailings then carry an invisible image that tells the partner the "
+            "mail was opened. Without it, your openings are not measured."
+        ),
+    )
 
     following = models.ManyToManyField(
         "alumni_partner.Partner",

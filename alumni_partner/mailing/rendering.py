@@ -1,0 +1,1 @@
+"""One recipient's e-mail. (Skeleton: the rendering helper fills it in.)"""

@@ -1,0 +1,1 @@
+"""Signed open-pixel and unsubscribe links (skeleton)."""

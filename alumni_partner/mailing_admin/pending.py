@@ -1,0 +1,3 @@
+"""(Skeleton: filled in by the mailing admin helpers.)"""
+
+urlpatterns: list = []
