@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,8 +13,11 @@ class AlumniPartnerConfig(AppConfig):
 
     def ready(self) -> None:
         from . import alumni_accounts, directory_signals, signals, workflows  # noqa: F401
+        from .mailing_admin.attachments import delete_attachment_file
+        from .models import MailingAttachment
         from .permissions import upgrade_moderation_workflow
         from .schedules import ensure_schedules
 
+        post_delete.connect(delete_attachment_file, sender=MailingAttachment)
         post_migrate.connect(ensure_schedules, sender=self)
         post_migrate.connect(upgrade_moderation_workflow, sender=self)

@@ -85,12 +85,18 @@ DEFAULTS = {
     "MAILING_PARALLEL_TASKS": 2,
     # Messages per second across every worker (None: as fast as SMTP takes them).
     "MAILING_RATE_LIMIT": None,
-    # Temporary failures are retried this many times, after 1, 2, 4... times
-    # MAILING_RETRY_SECONDS; then the address is marked failed.
+    # An address is tried at most this many times; after a temporary failure
+    # the next try waits 1, 2, 4... times MAILING_RETRY_SECONDS. Then: failed.
     "MAILING_MAX_ATTEMPTS": 5,
     "MAILING_RETRY_SECONDS": 60,
     # A claimed batch not heard of for this long belongs to a dead worker.
     "MAILING_STALE_CLAIM_SECONDS": 120,
+    # PostgreSQL: False commits each address's result without waiting for the
+    # disk (synchronous_commit off; 2-6 ms less per message here). A killed
+    # worker loses nothing either way; a crash of the database server itself
+    # may forget the last ~0.6 s of results, and those addresses get the
+    # mailing twice. True waits for the disk on every message.
+    "MAILING_DURABLE_MARKS": False,
     # How often the schedule starts due mailings and re-wakes stalled ones.
     "MAILING_TICK_MINUTES": 1,
     # Attachments: each at most this size, all together at most the total.
@@ -112,6 +118,8 @@ DEFAULTS = {
         "recipient_list": (20, 24 * 3600),
         # An alumnus downloading their own data.
         "profile_export": (10, 24 * 3600),
+        # "Send a test" of a mailing, to one's own address.
+        "mailing_test": (20, 3600),
     },
 }
 

@@ -2,7 +2,8 @@
 
 :func:`export_personal_data` gathers everything the site holds about a member
 (the account, the whole profile with its hidden fields, the partners followed,
-the partners whose recipient lists include them, their likes) as plain JSON
+the partners whose recipient lists include them, their likes, the partners
+whose mailings they left and the mailings sent to them) as plain JSON
 types. :func:`delete_account` erases the account at once: the database
 cascades from the user to the profile, its follows, languages, skills and list
 memberships, likes and e-mail addresses, so the alumnus leaves the directory,
@@ -16,12 +17,14 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .alumni_accounts import is_partner_user
 from .models import AlumniProfile, NewsLike, NewsPage, PersonalDetails
 from .models.alumni import LANGUAGES
+from .models.mailings import MailingRecipient, MailingUnsubscribe, RecipientStatus
 from .permissions import is_editor
 
 #: Changes when the layout of the export changes, so a reader can tell.
@@ -92,6 +95,7 @@ def _profile(profile: AlumniProfile, request=None) -> dict[str, Any]:
         "partners_may_contact_me": profile.accepts_partner_contact,
         "partners_may_send_me_mailings": profile.accepts_partner_mailings,
         "mailing_consent_given_at": _when(profile.mailing_consent_at),
+        "partners_may_see_when_i_open_their_mailings": profile.accepts_open_tracking,
         "created_at": _when(profile.created_at),
         "updated_at": _when(profile.updated_at),
     }
@@ -113,6 +117,81 @@ def _likes(user) -> list[dict[str, Any]]:
     return rows
 
 
+def _addresses(user) -> set[str]:
+    """Every address of ``user`` (lower-cased): what mailings are keyed by."""
+    addresses = {user.email} | set(
+        EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    )
+    return {address.lower() for address in addresses if address}
+
+
+def _erase_from_mailings(profile, addresses: set[str]) -> None:
+    """Mailings forget the member: waiting rows go, sent ones lose the address.
+
+    A sent row stays, under an address that is nobody's, so the partner's
+    statistics keep their totals. Unsubscriptions stay as they are: they are
+    the member's own refusal, and keeping it is what honours it if the
+    address comes back in a partner's file.
+    """
+    keyed = Q(email__in=addresses)
+    if profile is not None:
+        keyed |= Q(profile=profile)
+    rows = MailingRecipient.objects.filter(keyed)
+    rows.filter(status=RecipientStatus.PENDING).delete()
+    for pk in rows.values_list("pk", flat=True):
+        MailingRecipient.objects.filter(pk=pk).update(
+            email=f"erased-{pk}@erased.invalid",
+            first_name="",
+            last_name="",
+            profile=None,
+        )
+
+
+def _unsubscribed_from(addresses: set[str]) -> list[dict[str, Any]]:
+    rows = (
+        MailingUnsubscribe.objects.filter(email__in=addresses)
+        .select_related("partner")
+        .order_by("created_at")
+    )
+    return [
+        {
+            "partner": row.partner.name,
+            "email": row.email,
+            "since": _when(row.created_at),
+        }
+        for row in rows
+    ]
+
+
+def _mailings(profile, addresses: set[str]) -> list[dict[str, Any]]:
+    """The mailings prepared for or sent to the member, and what they did with them.
+
+    Whether a mail was opened is only known with the member's consent to
+    open tracking; without it, ``opened`` is null.
+    """
+    keyed = Q(email__in=addresses)
+    if profile is not None:
+        keyed |= Q(profile=profile)
+    rows = (
+        MailingRecipient.objects.filter(keyed)
+        .select_related("mailing__partner")
+        .order_by("mailing__created_at", "pk")
+    )
+    return [
+        {
+            "partner": row.mailing.partner.name,
+            "subject": row.mailing.subject,
+            "email": row.email,
+            "status": row.status,
+            "sent_at": _when(row.sent_at),
+            "opened": (row.first_opened_at is not None) if row.track_opens else None,
+            "first_opened_at": _when(row.first_opened_at),
+            "open_count": row.open_count,
+        }
+        for row in rows
+    ]
+
+
 def export_personal_data(user, request=None) -> dict[str, Any]:
     """Everything the site holds about ``user``, as JSON-ready data.
 
@@ -121,6 +200,7 @@ def export_personal_data(user, request=None) -> dict[str, Any]:
     the lists themselves are the partners' work.
     """
     profile = AlumniProfile.objects.filter(user=user).first()
+    addresses = _addresses(user)
     data: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "exported_at": _when(timezone.now()),
@@ -130,6 +210,8 @@ def export_personal_data(user, request=None) -> dict[str, Any]:
         "partners_followed": [],
         "in_recipient_lists_of": [],
         "news_liked": _likes(user),
+        "unsubscribed_from_mailings_of": _unsubscribed_from(addresses),
+        "mailings": _mailings(profile, addresses),
     }
     if profile is not None:
         data["profile"] = _profile(profile, request)
@@ -168,7 +250,9 @@ def delete_account(user) -> None:
     profile = AlumniProfile.objects.filter(user=user).first()
     photo = profile.photo.name if profile is not None and profile.photo else ""
     storage = AlumniProfile._meta.get_field("photo").storage
+    addresses = _addresses(user)
     with transaction.atomic():
+        _erase_from_mailings(profile, addresses)
         user.delete()
         if photo:
             transaction.on_commit(lambda: storage.delete(photo))

@@ -8,6 +8,7 @@ from django_q.models import Schedule
 from .conf import partner_settings
 
 PUBLISH_SCHEDULED = "alumni_partner: publish_scheduled"
+MAILING_TICK = "alumni_partner: mailings"
 
 
 def ensure_schedules(**kwargs) -> None:
@@ -22,6 +23,16 @@ def ensure_schedules(**kwargs) -> None:
             "func": "alumni_partner.schedules.publish_scheduled",
             "schedule_type": Schedule.MINUTES,
             "minutes": partner_settings.PUBLISH_SCHEDULED_MINUTES,
+            "repeats": -1,
+        },
+    )
+    # Starts due mailings, settles dead workers' rows, re-wakes stalled ones.
+    Schedule.objects.update_or_create(
+        name=MAILING_TICK,
+        defaults={
+            "func": "alumni_partner.mailing.engine.tick",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": partner_settings.MAILING_TICK_MINUTES,
             "repeats": -1,
         },
     )

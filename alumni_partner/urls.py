@@ -11,7 +11,7 @@ Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 
 from django.urls import path
 
-from .views import directory, follows, likes, messages, offers, profile
+from .views import directory, follows, likes, mailings, messages, offers, profile
 
 app_name = "alumni_partner"
 
@@ -36,4 +36,7 @@ urlpatterns = [
         messages.compose,
         name="message_compose",
     ),
+    # Links in mailings: signed tokens, no account needed.
+    path("m/o/<str:token>.gif", mailings.mailing_open, name="mailing_open"),
+    path("m/u/<str:token>/", mailings.unsubscribe, name="mailing_unsubscribe"),
 ]

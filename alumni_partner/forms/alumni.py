@@ -168,6 +168,8 @@ class ProfileForm(forms.ModelForm):
             "listed",
             *AlumniProfile.MEMBER_FIELDS.values(),
             "accepts_partner_contact",
+            # Unticked until given: no consent, no open-tracking pixel.
+            "accepts_open_tracking",
         ]
         widgets = {
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),

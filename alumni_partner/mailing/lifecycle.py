@@ -22,6 +22,7 @@ from ..models.mailings import (
     RecipientStatus,
 )
 from ..permissions import is_editor
+from . import notifications
 
 #: Audit-trail actions (registered with their labels in wagtail_hooks).
 ACTIONS = {
@@ -90,6 +91,8 @@ def saved(mailing: Mailing, user, *, created: bool) -> None:
         reviewed_at=None,
     )
     record(mailing, "edited", user, back_to_validation=back_to_validation)
+    if back_to_validation:
+        notifications.notify_submitted(mailing)
 
 
 def submit(mailing: Mailing, user) -> bool:
@@ -105,6 +108,7 @@ def submit(mailing: Mailing, user) -> bool:
     )
     if moved:
         record(mailing, "submitted", user)
+        notifications.notify_submitted(mailing)
     return moved
 
 
@@ -125,6 +129,7 @@ def approve(mailing: Mailing, user, comment: str = "") -> bool:
     )
     if moved:
         record(mailing, "approved", user, comment=comment)
+        notifications.notify_reviewed(mailing)
         if mailing.is_due():
             transaction.on_commit(lambda: start(mailing))
     return moved
@@ -146,6 +151,7 @@ def reject(mailing: Mailing, user, comment: str) -> bool:
     )
     if moved:
         record(mailing, "rejected", user, comment=comment)
+        notifications.notify_reviewed(mailing)
     return moved
 
 
@@ -189,12 +195,15 @@ def resume(mailing: Mailing, user) -> bool:
     """Go on where it stopped: only rows still waiting are sent."""
     from . import engine
 
-    moved = _move(
-        mailing,
-        (MailingStatus.STOPPED,),
-        MailingStatus.SENDING,
-        started_at=mailing.started_at or timezone.now(),
-    )
+    if mailing.started_at is None:
+        # Stopped before its date: it waits for that date again.
+        moved = _move(mailing, (MailingStatus.STOPPED,), MailingStatus.APPROVED)
+        if moved:
+            record(mailing, "resumed", user)
+            if mailing.is_due():
+                start(mailing)
+        return moved
+    moved = _move(mailing, (MailingStatus.STOPPED,), MailingStatus.SENDING)
     if moved:
         record(mailing, "resumed", user)
         engine.wake(mailing.pk)
@@ -214,11 +223,11 @@ def finish_if_done(mailing: Mailing) -> bool:
         finished_at=timezone.now(),
     )
     if moved:
-        record(mailing, "finished", **_summary(mailing))
+        record(mailing, "finished", **sending_summary(mailing))
     return moved
 
 
-def _summary(mailing: Mailing) -> dict[str, int]:
+def sending_summary(mailing: Mailing) -> dict[str, int]:
     stats = mailing.statistics()
     return {key: stats[key] for key in ("sent", "failed", "unknown", "skipped")}
 
@@ -259,6 +268,31 @@ def copy(mailing: Mailing, user) -> Mailing:
         recipients.resolve(duplicate)
         record(duplicate, "copied", user, source=mailing.pk)
     return duplicate
+
+
+def delete(mailing: Mailing, user) -> bool:
+    """Delete a mailing, unless it is being sent; False if nothing was deleted.
+
+    One that started only leaves the screens and loses its attachments: its
+    recipient rows stay, because the unsubscribe links of the mails already
+    sent must keep working.
+    """
+    not_sending = Mailing.objects.filter(pk=mailing.pk).exclude(
+        status=MailingStatus.SENDING
+    )
+    with transaction.atomic():
+        # Conditional, like every step: the engine may start it meanwhile.
+        deleted, _counts = not_sending.filter(started_at__isnull=True).delete()
+        if not deleted:
+            deleted = not_sending.filter(deleted_at__isnull=True).update(
+                deleted_at=timezone.now()
+            )
+            for attachment in mailing.attachments.all() if deleted else ():
+                attachment.delete()
+        if deleted:
+            # Wagtail's own action: the log keeps it after the row has gone.
+            log(instance=mailing, action="wagtail.delete", user=user)
+    return bool(deleted)
 
 
 def may_delete(mailing: Mailing) -> bool:

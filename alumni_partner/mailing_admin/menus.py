@@ -31,12 +31,13 @@ class ValidationMenuItem(MenuItem):
     def is_shown(self, request):
         return is_editor(request.user)
 
-    def get_context(self, request):
-        context = super().get_context(request)
+    def render_component(self, request):
+        # The sidebar is built from this component (MenuItem has no get_context).
+        component = super().render_component(request)
         waiting = Mailing.objects.awaiting_validation().count()
         if waiting:
-            context["label"] = _("To validate (%(count)s)") % {"count": waiting}
-        return context
+            component.label = _("To validate (%(count)s)") % {"count": waiting}
+        return component
 
 
 def _item(cls, label, url_name: str, icon: str, order: int):

@@ -61,9 +61,10 @@ class MailingQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
+        shown = self.filter(deleted_at__isnull=True)
         if is_editor(user):
-            return self.all()
-        return self.filter(partner__members=user)
+            return shown
+        return shown.filter(partner__members=user)
 
     def pending(self) -> MailingQuerySet:
         return self.filter(status__in=PENDING_STATUSES)
@@ -72,7 +73,7 @@ class MailingQuerySet(models.QuerySet):
         return self.filter(status__in=SENT_STATUSES)
 
     def awaiting_validation(self) -> MailingQuerySet:
-        return self.filter(status=MailingStatus.SUBMITTED)
+        return self.filter(status=MailingStatus.SUBMITTED, deleted_at__isnull=True)
 
     def due(self, now=None) -> MailingQuerySet:
         """Approved mailings whose time has come (no date: at once)."""
@@ -189,6 +190,9 @@ class Mailing(models.Model):
     review_comment = models.TextField(_("editor's comment"), blank=True)
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    #: A mailing deleted after it started leaves the screens but keeps its
+    #: recipient rows: the unsubscribe links it carried must keep working.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("copy of"),

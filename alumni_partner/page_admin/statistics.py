@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
 
 #: Chart geometry, in SVG user units: one slot per day holds two bars.
@@ -58,6 +59,11 @@ class StatisticsPanel(Component):
     series: tuple[Series, Series] = ()
     chart_title = ""
     link_label = ""
+    #: How a slot of the series shows (a ``date`` filter format) and is named:
+    #: a day here; a mailing's first hours are slots of an hour.
+    slot_format = "SHORT_DATE_FORMAT"
+    slot_label = gettext_lazy("Day")
+    table_summary = gettext_lazy("Figures of each day (table)")
 
     def __init__(
         self,
@@ -128,6 +134,9 @@ class StatisticsPanel(Component):
             "id_prefix": self.id_prefix,
             "chart": chart,
             "chart_title": self.chart_title,
+            "slot_format": self.slot_format,
+            "slot_label": self.slot_label,
+            "table_summary": self.table_summary,
             "chart_description": (
                 self.chart_description(chart) if chart["days"] else ""
             ),

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory media, synchronous Wagtail jobs."""
 
+import json
+import os
 import tempfile
 
 from .base import *
@@ -21,3 +23,16 @@ AXES_ENABLED = True
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# A real cluster (tests/cluster.py starts `manage.py qcluster` with this flag):
+# tasks go through the ORM broker on the test database named by DATABASE_URL,
+# mail through Django's SMTP backend to EMAIL_HOST/EMAIL_PORT, files to the
+# test process's folders; ALUMNI_TEST_SETTINGS (JSON) overrides more settings.
+if os.environ.get("ALUMNI_TEST_QCLUSTER") == "1":
+    Q_CLUSTER["sync"] = False
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    MEDIA_ROOT = Path(os.environ.get("ALUMNI_TEST_MEDIA_ROOT", MEDIA_ROOT))
+    ALUMNI_PARTNER_PRIVATE_ROOT = Path(
+        os.environ.get("ALUMNI_TEST_PRIVATE_ROOT", ALUMNI_PARTNER_PRIVATE_ROOT)
+    )
+    globals().update(json.loads(os.environ.get("ALUMNI_TEST_SETTINGS", "{}")))

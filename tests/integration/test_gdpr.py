@@ -226,3 +226,44 @@ def test_accounts_of_the_partner_space_are_not_deleted_here(
         assert client.get(DELETE_URL).status_code == 403
         assert client.post(DELETE_URL, {"password": PASSWORD}).status_code == 403
         assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_deletion_erases_the_member_from_mailings_but_keeps_the_refusal(
+    rich_profile, partner
+):
+    from alumni_partner.models import (
+        Mailing,
+        MailingRecipient,
+        MailingUnsubscribe,
+        RecipientStatus,
+    )
+
+    address = rich_profile.user.email.lower()
+    sent = Mailing.objects.create(
+        partner=partner, sender_name="P", sender_email="p@p.test", subject="A"
+    )
+    waiting = Mailing.objects.create(
+        partner=partner, sender_name="P", sender_email="p@p.test", subject="B"
+    )
+    MailingRecipient.objects.create(
+        mailing=sent,
+        email=address,
+        first_name="Lina",
+        profile=rich_profile,
+        source="follower",
+        status=RecipientStatus.SENT,
+    )
+    MailingRecipient.objects.create(
+        mailing=waiting, email=address, profile=rich_profile, source="follower"
+    )
+    MailingUnsubscribe.objects.create(partner=partner, email=address, mailing=sent)
+
+    delete_account(rich_profile.user)
+
+    # The sent row keeps the partner's totals, under nobody's address.
+    row = MailingRecipient.objects.get()
+    assert row.mailing == sent and row.status == RecipientStatus.SENT
+    assert row.email.endswith("@erased.invalid") and not row.first_name
+    assert not MailingRecipient.objects.filter(email=address).exists()
+    # Her refusal stays, so a partner's file cannot bring the address back.
+    assert MailingUnsubscribe.objects.filter(email=address).exists()

@@ -45,6 +45,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Locale,
+    ModelLogEntry,
     Page,
     PageLogEntry,
     PageSubscription,
@@ -69,6 +70,7 @@ from wagtail_localize.models import (
 from wagtail_localize.operations import TranslationCreator
 
 from alumni_partner import news_lifecycle, offer_lifecycle, permissions
+from alumni_partner.mailing import lifecycle as mailing_lifecycle
 from alumni_partner.models import (
     AudienceGroup,
     ContractType,
@@ -84,6 +86,12 @@ from alumni_partner.models import (
     PartnerPage,
     Sector,
     SeniorityLevel,
+)
+from alumni_partner.models.mailings import (
+    Mailing,
+    MailingAttachment,
+    MailingRecipient,
+    MailingStatus,
 )
 from tests.conftest import PASSWORD
 
@@ -420,6 +428,24 @@ SNAPSHOT: list[tuple[type[models.Model], tuple[str, ...]]] = [
         OfferPage,
         ("page_ptr_id", "reference", "closed_reason", "closed_at", "partner_id"),
     ),
+    (
+        Mailing,
+        (
+            "id",
+            "partner_id",
+            "status",
+            "subject",
+            "body",
+            "sender_email",
+            "extra_addresses",
+            "recipient_count",
+            "reviewed_by_id",
+            "review_comment",
+            "started_at",
+        ),
+    ),
+    (MailingRecipient, ("id", "mailing_id", "email", "status")),
+    (MailingAttachment, ("id", "mailing_id", "name", "file")),
 ]
 
 
@@ -503,6 +529,7 @@ OBJECT_KWARGS = {
     "session_id",
     "object_id",
     "redirect_id",
+    "attachment_pk",
 }
 #: Arguments naming a model type or a mode: they narrow what the URL acts on.
 TYPE_KWARGS = {
@@ -572,6 +599,11 @@ def _pk_for(name: str, w: dict):
     if namespace == "alumni_partner_offers":
         # The editors' purge takes a deleted offer; every other action a live one.
         return w["deleted_offer"] if name.endswith(":purge") else w["offer"]
+    if namespace == "alumni_partner_mailings":
+        # Filled by the mailing_world fixture only: each screen gets a mailing
+        # in the state it acts on, so only the access check stands in the way.
+        state = MAILING_STATE_FOR.get(name.rpartition(":")[2], "draft")
+        return w.get(f"mailing_{state}")
     if namespace not in table:
         raise LookupError(f"{name}: which object does 'pk' name?")
     return table[namespace]
@@ -649,6 +681,10 @@ def url_variants(url: AdminURL, w: dict) -> list[dict]:
             value = str(w["page"].pk)
         elif kwarg == "redirect_id":
             value = w["redirect"]
+        elif kwarg == "attachment_pk":
+            value = w.get("mailing_attachment")
+            if value is None:
+                return []
         elif kwarg in TYPE_KWARGS:
             continue
         else:
@@ -718,6 +754,12 @@ HOSTILE_POST = {
     "tags": "acme",
     "value": "Acme was here",
     "comment": "Approved by Acme",
+    "decision": "approve",
+    "subject": "Taken over by Acme",
+    "sender_name": "Acme",
+    "sender_email": "acme@acme.test",
+    "body": "<p>Acme was here</p>",
+    "extra_addresses": "victim@example.org",
     "locales": "",
     "publish_translations": "on",
 }
@@ -892,7 +934,7 @@ def world(spaces):
 def test_matrix_covers_every_admin_url_that_takes_an_object_id(world):
     _acme, _globex, w = world
     unknown, uncovered = [], []
-    groups = PAGE_URLS + MEDIA_URLS + OTHER_URLS + ALUMNI_URLS
+    groups = PAGE_URLS + MEDIA_URLS + OTHER_URLS + ALUMNI_URLS + MAILING_URLS
     for url in admin_urls():
         if url.name in NOT_OBJECT_URLS or not url.kwargs:
             continue
@@ -1358,3 +1400,162 @@ def test_partner_cannot_reach_another_partners_lists_or_the_imports(
     # Acme's own list index shows its list only.
     body = acme_client.get(reverse("alumni_partner_recipient_lists:index")).content
     assert b"Acme list" in body and b"GLOBEX" not in body
+
+
+# ---------------------------------------------------------------------------
+# Mailings (issue 6): every screen of /admin/mailings/, GET and POST
+# ---------------------------------------------------------------------------
+
+MAILING_URLS = ("alumni_partner_mailings",)
+#: The state of the mailing each screen acts on (by URL name); others: a draft.
+MAILING_STATE_FOR = {
+    "review": "submitted",
+    "stop": "sending",
+    "resume": "stopped",
+    "copy": "sent",
+    "detail": "sent",
+    "view": "sent",
+}
+
+
+@pytest.fixture
+def mailing_world(world):
+    """``world`` plus Globex's mailings in every state, and one of Acme's."""
+    acme, globex, w = world
+    now = timezone.now()
+
+    def mailing(partner, user, status, **fields):
+        created = Mailing.objects.create(
+            partner=partner,
+            created_by=user,
+            sender_name=partner.name,
+            sender_email=f"news@{partner.name.lower()}.test",
+            subject=f"{partner.name} {status} mailing",
+            body=f"<p>{partner.name} news</p>",
+            include_followers=False,
+            extra_addresses=f"guest@{partner.name.lower()}.example",
+            recipient_count=1,
+            status=status,
+            **fields,
+        )
+        created.recipients.create(
+            email=f"guest@{partner.name.lower()}.example", source="extra"
+        )
+        mailing_lifecycle.record(created, "created", user)
+        return created
+
+    def secret(status, **fields):
+        globex_mailing = mailing(globex.partner, globex.user, status, **fields)
+        globex_mailing.subject = f"GLOBEX-SECRET-DRAFT {status} mailing"
+        globex_mailing.body = "<p>GLOBEX-SECRET-DRAFT news</p>"
+        globex_mailing.save()
+        return globex_mailing
+
+    w["mailing_draft"] = secret(MailingStatus.DRAFT)
+    w["mailing_submitted"] = secret(MailingStatus.SUBMITTED, submitted_at=now)
+    w["mailing_sending"] = secret(MailingStatus.SENDING, started_at=now)
+    w["mailing_stopped"] = secret(MailingStatus.STOPPED, started_at=now)
+    w["mailing_sent"] = secret(MailingStatus.SENT, started_at=now, finished_at=now)
+    attachment = MailingAttachment(
+        mailing=w["mailing_draft"],
+        name="GLOBEX-SECRET-DOC.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+    )
+    attachment.file.save("globex.pdf", ContentFile(PDF_BYTES), save=True)
+    w["mailing_attachment"] = attachment
+    w["acme_mailing"] = mailing(
+        acme.partner, acme.user, MailingStatus.SENT, started_at=now, finished_at=now
+    )
+    return acme, globex, w
+
+
+def test_partner_cannot_reach_another_partners_mailings_by_any_url(
+    acme_client, mailing_world, mailoutbox
+):
+    acme, globex, w = mailing_world
+    prober = Prober(acme_client, acme, globex)
+    urls = object_urls(MAILING_URLS, w)
+    names = {url.name for url, _path in urls}
+    assert {
+        "alumni_partner_mailings:review",
+        "alumni_partner_mailings:detail",
+        "alumni_partner_mailings:view",
+        "alumni_partner_mailings:stop",
+        "alumni_partner_mailings:resume",
+        "alumni_partner_mailings:copy",
+        "alumni_partner_mailings:edit",
+        "alumni_partner_mailings:preview",
+        "alumni_partner_mailings:recipients",
+        "alumni_partner_mailings:send_test",
+        "alumni_partner_mailings:submit",
+        "alumni_partner_mailings:delete",
+        "alumni_partner_mailings:attachment",
+    } <= names
+    log_entries = ModelLogEntry.objects.count()
+    mailoutbox.clear()  # the fixture's moderation notice
+
+    probe_all(prober, urls)
+
+    prober.assert_clean()
+    assert ModelLogEntry.objects.count() == log_entries
+    assert [(m.to, m.subject) for m in mailoutbox] == []  # no test mail, no notice
+    for state in ("draft", "submitted", "sending", "stopped", "sent"):
+        before = w[f"mailing_{state}"]
+        after = Mailing.objects.get(pk=before.pk)
+        assert (after.status, after.subject) == (before.status, before.subject)
+    # No copy of Globex's mailing landed in Acme's space.
+    acme_mailings = Mailing.objects.filter(partner=acme.partner)
+    assert list(acme_mailings) == [w["acme_mailing"]]
+
+
+def test_partner_lists_show_no_other_partners_mailing(acme_client, mailing_world):
+    acme, globex, w = mailing_world
+    for name in ("pending", "sent", "sent_results"):
+        response = acme_client.get(reverse(f"alumni_partner_mailings:{name}"))
+        assert response.status_code == 200, name
+        assert b"GLOBEX-SECRET" not in response.content, name
+    sent = acme_client.get(reverse("alumni_partner_mailings:sent")).content
+    assert b"Acme sent mailing" in sent
+    # The editors' queue is not theirs, nor Wagtail's history of the mailings.
+    validation = acme_client.get(reverse("alumni_partner_mailings:validation"))
+    assert validation.status_code in (302, 403)
+    assert b"GLOBEX-SECRET" not in validation.content
+    history = acme_client.get(reverse("wagtailadmin_reports:site_history"))
+    assert b"GLOBEX-SECRET" not in history.content
+
+    # Writing "for Globex" by its id: Acme's user writes for Acme only.
+    def globex_mailings():
+        return set(
+            Mailing.objects.filter(partner=globex.partner).values_list(
+                "id", "subject", "status", "body"
+            )
+        )
+
+    before = globex_mailings()
+    create = reverse("alumni_partner_mailings:create")
+    target = f"{create}?partner={globex.partner.pk}"
+    for method in ("get", "post"):
+        response = getattr(acme_client, method)(target, HOSTILE_POST)
+        assert response.status_code in (200, 302, 403, 404)
+        assert b"GLOBEX-SECRET" not in response.content
+    assert globex_mailings() == before
+
+
+def test_editor_of_a_partner_cannot_validate_its_mailing_by_any_url(
+    client, mailing_world, editor
+):
+    """An editor who is one of Globex's users does not validate Globex's mailings."""
+    acme, globex, w = mailing_world
+    globex.partner.members.add(editor)
+    client.force_login(editor)
+    review = reverse("alumni_partner_mailings:review", args=[w["mailing_submitted"].pk])
+    for method in ("get", "post"):
+        response = getattr(client, method)(review, HOSTILE_POST)
+        assert response.status_code in (302, 403)
+        assert response.status_code == 403 or response.url == reverse(
+            "wagtailadmin_home"
+        )
+    submitted = Mailing.objects.get(pk=w["mailing_submitted"].pk)
+    assert submitted.status == MailingStatus.SUBMITTED
+    assert submitted.reviewed_by_id is None

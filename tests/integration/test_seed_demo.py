@@ -427,3 +427,29 @@ def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(clien
     )
     assert response.status_code == 302
     assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_demo_mailings_sent_pending_and_draft_with_statistics():
+    from alumni_partner.models import Mailing, MailingStatus
+
+    output = seed()
+    helios = Mailing.objects.filter(partner__name="Helios Énergie")
+    assert sorted(helios.values_list("status", flat=True)) == sorted(
+        [MailingStatus.SENT, MailingStatus.SUBMITTED, MailingStatus.DRAFT]
+    )
+    assert "Mailings: 3 made" in output
+    sent = helios.get(status=MailingStatus.SENT)
+    stats = sent.statistics()
+    # Only consenting followers were kept, and every row has an outcome.
+    assert stats["total"] == sent.recipient_count > 0
+    assert stats["sent"] + stats["failed"] == stats["total"]
+    assert stats["opened"] <= stats["trackable"]
+    assert sent.recipients.filter(profile__accepts_partner_mailings=False).count() == 0
+    pending = helios.get(status=MailingStatus.SUBMITTED)
+    assert set(pending.recipients.values_list("email", flat=True)) == {
+        "amina@alumni.test",
+        "lucas@alumni.test",
+        "thao@alumni.test",
+    }
+    seed()  # idempotent
+    assert helios.count() == 3

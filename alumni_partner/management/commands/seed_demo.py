@@ -63,6 +63,7 @@ from alumni_partner import (
     counters,
     demo_alumni,
     demo_content,
+    demo_mailings,
     news_lifecycle,
     offer_lifecycle,
     page_lifetime,
@@ -178,11 +179,21 @@ class Command(BaseCommand):
         directory = demo_alumni.seed_directory(
             options.get("alumni", DEMO_ALUMNI), [partner for partner, _c in rows]
         )
+        helios = rows[0][0]
+        mailings = demo_mailings.seed_mailings(
+            helios,
+            get_user_model().objects.get(email__iexact=PARTNER_EMAIL),
+            editor,
+        )
         self.print_summary(rows, news_rows, accounts + member_accounts)
         self.print_offers(offer_rows)
         self.stdout.write(
             "Directory: {alumni} imported alumni ({listed} listed, {consenting} "
             "consenting to partners' mailings), {follows} follows.".format(**directory)
+        )
+        self.stdout.write(
+            f"Mailings: {mailings} made for {helios.name} (sent, awaiting "
+            "validation, draft)." if mailings else "Mailings: already there."
         )
 
     # -- output ---------------------------------------------------------------
