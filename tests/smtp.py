@@ -60,8 +60,9 @@ class FaultyHandler(_CollectingHandler):
 
     ``refuse``: address → how many times RCPT TO is answered "451" (a
     temporary refusal, e.g. greylisting) before the address is accepted.
-    ``drop_at``: the DATA commands (1 = the first this server gets) on which
-    the connection is closed without an answer and the message not kept.
+    ``drop_at``: the DATA commands (1 = the first this server gets; only
+    those for addresses ending in ``domain`` when given) on which the
+    connection is closed without an answer and the message not kept.
     """
 
     def __init__(
@@ -69,9 +70,11 @@ class FaultyHandler(_CollectingHandler):
         *,
         refuse: dict[str, int] | None = None,
         drop_at: Iterable[int] = (),
+        domain: str = "",
         delay: float = 0.0,
     ) -> None:
         super().__init__(delay=delay)
+        self.domain = domain.lower()
         self.refuse = {email.lower(): times for email, times in (refuse or {}).items()}
         self.drop_at = set(drop_at)
         self.data_commands = 0
@@ -88,12 +91,13 @@ class FaultyHandler(_CollectingHandler):
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.data_commands += 1
-        if self.data_commands in self.drop_at:
-            self.dropped += 1
-            server.transport.close()
-            # connection_lost() cancels this coroutine: no reply is ever sent.
-            await asyncio.sleep(60)
+        if any(rcpt.lower().endswith(self.domain) for rcpt in envelope.rcpt_tos):
+            self.data_commands += 1
+            if self.data_commands in self.drop_at:
+                self.dropped += 1
+                server.transport.close()
+                # connection_lost() cancels this coroutine: no reply is sent.
+                await asyncio.sleep(60)
         return await super().handle_DATA(server, session, envelope)
 
 

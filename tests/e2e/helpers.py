@@ -91,6 +91,13 @@ def axe_violations(
     if not page.evaluate("() => typeof window.__e2eAxe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
         page.evaluate("() => { window.__e2eAxe = window.axe; }")
+    # A message fading in or a panel fading out has half-transparent colours:
+    # audit the page as it settles, not mid-transition.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "iframes": False}
     results = page.evaluate(
         """([context, options]) => window.__e2eAxe.run(context || document, options)""",

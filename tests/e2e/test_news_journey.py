@@ -71,6 +71,7 @@ def assert_admin_accessible(page: Page, where: str, exclude=WAGTAIL_ADMIN_EXCLUD
     moment as too small, so the result would depend on where the last step
     left the scroll. With every control in view, nothing depends on it.
     """
+    page.locator("main").wait_for()  # a page just navigated to may be parsing
     size = page.viewport_size
     hidden = page.evaluate(
         """() => {
