@@ -193,7 +193,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Mailings: {mailings} made for {helios.name} (sent, awaiting "
-            "validation, draft)." if mailings else "Mailings: already there."
+            "validation, draft)."
+            if mailings
+            else "Mailings: already there."
         )
 
     # -- output ---------------------------------------------------------------
