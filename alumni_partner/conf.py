@@ -91,12 +91,6 @@ DEFAULTS = {
     "MAILING_RETRY_SECONDS": 60,
     # A claimed batch not heard of for this long belongs to a dead worker.
     "MAILING_STALE_CLAIM_SECONDS": 120,
-    # PostgreSQL: False commits each address's result without waiting for the
-    # disk (synchronous_commit off; 2-6 ms less per message here). A killed
-    # worker loses nothing either way; a crash of the database server itself
-    # may forget the last ~0.6 s of results, and those addresses get the
-    # mailing twice. True waits for the disk on every message.
-    "MAILING_DURABLE_MARKS": False,
     # How often the schedule starts due mailings and re-wakes stalled ones.
     "MAILING_TICK_MINUTES": 1,
     # Attachments: each at most this size, all together at most the total.

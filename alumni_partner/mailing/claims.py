@@ -21,15 +21,15 @@ by row, by conditional UPDATEs:
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from ..conf import partner_settings
@@ -125,34 +125,41 @@ def has_claims(mailing_id: int) -> bool:
 # --- results, one guarded UPDATE each -----------------------------------------
 
 
-class _CommitWithoutWaiting(Func):
-    """``set_config('synchronous_commit', 'off', true)``: for this statement only.
-
-    In autocommit a statement is its own transaction, and a setting made
-    local to it ends with it: the result is committed (and visible to every
-    session) at once, without waiting for the disk, in one round trip, and the
-    connection keeps its own setting for everything else.
-    """
-
-    template = "set_config('synchronous_commit', 'off', true)"
-    output_field = CharField()
-
-
 def _mark(row: MailingRecipient, claim: uuid.UUID, **fields) -> bool:
     rows = MailingRecipient.objects.filter(
         pk=row.pk, claim=claim, status=RecipientStatus.SENDING
     )
-    if connection.vendor == "postgresql" and not partner_settings.MAILING_DURABLE_MARKS:
-        # See MAILING_DURABLE_MARKS: 2-6 ms less per message on these machines.
-        rows = rows.filter(Exact(_CommitWithoutWaiting(), "off"))
     return bool(rows.update(claim=None, **fields))
+
+
+@functools.cache
+def _mark_sent_sql(vendor: str) -> str:
+    # The ORM rebuilds the same UPDATE for every message (0.5 ms of CPU, a
+    # sixth of the engine's time per message): the one hot statement is
+    # written once. Same guard as _mark: the row, the claim, still "sending".
+    qn = connection.ops.quote_name
+    table = qn(MailingRecipient._meta.db_table)
+    # Only quoted model names go into the text; every value is a parameter.
+    return (
+        f"UPDATE {table} SET {qn('status')} = %s, {qn('sent_at')} = %s, "  # noqa: S608
+        f"{qn('last_error')} = '', {qn('claim')} = NULL "
+        f"WHERE {qn('id')} = %s AND {qn('claim')} = %s AND {qn('status')} = %s"
+    )
 
 
 def mark_sent(row: MailingRecipient, claim: uuid.UUID) -> bool:
     """The server said 250. False if the claim was taken over."""
-    return _mark(
-        row, claim, status=RecipientStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    fields = MailingRecipient._meta
+    params = [
+        RecipientStatus.SENT.value,
+        fields.get_field("sent_at").get_db_prep_value(timezone.now(), connection),
+        row.pk,
+        fields.get_field("claim").get_db_prep_value(claim, connection),
+        RecipientStatus.SENDING.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_sent_sql(connection.vendor), params)
+        return cursor.rowcount == 1
 
 
 def mark_failed(row: MailingRecipient, claim: uuid.UUID, error: str) -> bool:

@@ -360,6 +360,22 @@ def baselines(partner, mailing, sink: Sink, args) -> tuple[list[Row], Row]:
     return rows, limit
 
 
+def limit_again(mailing, sink: Sink, args) -> Row:
+    """The persistent-connection loop once more, on the same rows, in rounds."""
+    from alumni_partner.mailing.rendering import MailingRenderer
+
+    renderer = MailingRenderer(mailing)
+    sample = list(mailing.recipients.order_by("pk")[: args.persistent_sample])
+    again = Row("persistent connection, again after the cluster run")
+    db_clock = harness.database_cpu_clock()
+    for n in range(args.rounds):
+        rows = chunk(sample, args.persistent_sample, args.rounds, n)
+        measure(
+            again, sink, db_clock, lambda rows=rows: persistent_chunk(renderer, rows)
+        )
+    return again
+
+
 def chunk(sample: list, size: int, rounds: int, n: int) -> list:
     """Round ``n``'s share of the first ``size`` rows of ``sample``."""
     per_round = size // rounds
@@ -674,6 +690,10 @@ def report(rows: list[Row], limit: Row, run: ClusterRun | None, facts: dict) -> 
         return
     rate, share = run.row.rate, run.row.rate / limit.rate
     print(
+        f"'vs limit': against the faster of the two persistent-connection runs "
+        f"({limit.rate:.0f} msg/s)."
+    )
+    print(
         f"Goal ≥ {GOAL_SHARE:.0%} of the persistent-connection rate: "
         + ("met" if share >= GOAL_SHARE else "NOT met")
         + f" ({share:.0%}). Goal ≥ {GOAL_RATE:.0f} msg/s: "
@@ -770,6 +790,11 @@ def main(argv=None) -> int:
                     print("Sending through the cluster...", flush=True)
                     run = cluster_run(mailing, editor, sink, args, Path(folder))
                     rows.append(run.row)
+                    # The cluster run cannot be interleaved with the limit:
+                    # measure the limit again after it; the faster one counts.
+                    again = limit_again(mailing, sink, args)
+                    rows.append(again)
+                    limit = max(limit, again, key=lambda row: row.rate)
                 report(rows, limit, run, facts)
                 if args.profile:
                     profile_engine(partner, sink, args.profile, args.profile_clock)

@@ -158,11 +158,9 @@ def make_due(mailing) -> None:
 # --- a mailing goes out -------------------------------------------------------
 
 
-@pytest.mark.parametrize("durable", [False, True], ids=["fast-marks", "durable-marks"])
 def test_a_mailing_reaches_every_recipient_once(
-    make_mailing, smtp_server, django_capture_on_commit_callbacks, settings, durable
+    make_mailing, smtp_server, django_capture_on_commit_callbacks
 ):
-    settings.ALUMNI_PARTNER_MAILING_DURABLE_MARKS = durable
     mailing = make_mailing(300)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         engine.wake(mailing.pk)
