@@ -27,8 +27,8 @@ from wagtail.admin.views import generic
 from ..conf import partner_settings
 from ..directory import member_values, sector_names
 from ..directory.presentation import field_label
-from ..models import Partner, RecipientList
-from ..permissions import is_editor
+from ..models import RecipientList
+from .columns import PartnerScopedListing
 from .viewsets import AlumniRecordViewSet
 
 NAMESPACE = "alumni_partner_recipient_lists"
@@ -80,7 +80,7 @@ def created_by(recipient_list: RecipientList) -> str:
     return user.get_full_name() or user.email
 
 
-class RecipientListIndexView(generic.IndexView):
+class RecipientListIndexView(PartnerScopedListing, generic.IndexView):
     """The user's partners' lists: name, partner, date, author, counts."""
 
     page_title = gettext_lazy("Recipient lists")
@@ -93,11 +93,6 @@ class RecipientListIndexView(generic.IndexView):
         return scoped_lists(self.request.user)
 
     @cached_property
-    def several_partners(self) -> bool:
-        user = self.request.user
-        return is_editor(user) or Partner.objects.for_user(user).count() > 1
-
-    @cached_property
     def columns(self):
         columns = [
             TitleColumn(
@@ -107,15 +102,7 @@ class RecipientListIndexView(generic.IndexView):
                 get_url=lambda instance: lists_url("inspect", instance.pk),
             )
         ]
-        if self.several_partners:
-            columns.append(
-                Column(
-                    "partner",
-                    label=gettext_lazy("Partner"),
-                    accessor="partner.name",
-                    sort_key="partner__name",
-                )
-            )
+        columns += self.partner_columns()
         columns += [
             Column(
                 "created_at",

@@ -33,11 +33,11 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .. import rate_limits
+from ..alumni_admin.columns import PartnerScopedListing
 from ..conf import partner_settings
 from ..mailing import lifecycle, rendering
 from ..models import Mailing, MailingRecipient, MailingStatus, RecipientSource
 from ..models.mailings import PENDING_STATUSES, RecipientStatus
-from ..permissions import is_editor
 from .compose import (
     TEMPLATES,
     MailingAccessMixin,
@@ -135,7 +135,7 @@ class PendingFilterSet(WagtailFilterSet):
 # ---------------------------------------------------------------------------
 
 
-class PendingIndexView(MailingAccessMixin, generic.IndexView):
+class PendingIndexView(MailingAccessMixin, PartnerScopedListing, generic.IndexView):
     """The user's partners' mailings not sent yet (every partner's for editors)."""
 
     model = Mailing
@@ -163,11 +163,6 @@ class PendingIndexView(MailingAccessMixin, generic.IndexView):
         return _("Create a mailing")
 
     @cached_property
-    def several_partners(self) -> bool:
-        user = self.request.user
-        return is_editor(user) or user.partners.count() > 1
-
-    @cached_property
     def columns(self):
         columns = [
             Column(
@@ -189,15 +184,7 @@ class PendingIndexView(MailingAccessMixin, generic.IndexView):
                 sort_key="recipient_count",
             ),
         ]
-        if self.several_partners:
-            columns.append(
-                Column(
-                    "partner",
-                    label=gettext_lazy("Partner"),
-                    accessor="partner.name",
-                    sort_key="partner__name",
-                )
-            )
+        columns += self.partner_columns()
         columns += [
             StatusColumn("status", label=gettext_lazy("Status"), sort_key="status"),
             ActionsColumn("actions", label=gettext_lazy("Actions")),

@@ -41,6 +41,7 @@ from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn, TitleColum
 from wagtail.admin.views import generic
 from wagtail.models import ModelLogEntry
 
+from ..alumni_admin.columns import PartnerScopedListing
 from ..conf import partner_settings
 from ..mailing import lifecycle
 from ..mailing.statistics import mailing_statistics
@@ -550,7 +551,7 @@ class SentActionsColumn(BaseColumn):
         return context
 
 
-class SentIndexView(generic.IndexView):
+class SentIndexView(PartnerScopedListing, generic.IndexView):
     """The mailings that started sending, newest first, with their figures."""
 
     model = Mailing
@@ -586,10 +587,6 @@ class SentIndexView(generic.IndexView):
         )
 
     @cached_property
-    def several_partners(self) -> bool:
-        return partners_of(self.request.user).count() > 1
-
-    @cached_property
     def columns(self):
         columns = [
             Column(
@@ -606,15 +603,7 @@ class SentIndexView(generic.IndexView):
                 get_title_id=subject_id,
             ),
         ]
-        if self.several_partners:
-            columns.append(
-                Column(
-                    "partner",
-                    label=gettext_lazy("Partner"),
-                    accessor="partner.name",
-                    sort_key="partner__name",
-                )
-            )
+        columns += self.partner_columns()
         columns += [
             NumberColumn(
                 "recipient_count",
