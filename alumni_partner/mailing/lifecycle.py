@@ -115,54 +115,47 @@ def submit(mailing: Mailing, user) -> bool:
 # --- the editors' steps -----------------------------------------------------
 
 
-def approve(mailing: Mailing, user, comment: str = "") -> bool:
-    """Validate: the mailing goes at its date, or at once."""
+def _decide(mailing: Mailing, user, comment: str, status: str, action: str) -> bool:
+    """An editor's decision on a submitted mailing; the author hears of it."""
     if not may_validate(user, mailing):
         raise TransitionRefused(_("Only the editors may validate a mailing."))
     moved = _move(
         mailing,
         (MailingStatus.SUBMITTED,),
-        MailingStatus.APPROVED,
+        status,
         reviewed_by=user,
         reviewed_at=timezone.now(),
         review_comment=comment,
     )
     if moved:
-        record(mailing, "approved", user, comment=comment)
+        record(mailing, action, user, comment=comment)
         notifications.notify_reviewed(mailing)
-        if mailing.is_due():
-            transaction.on_commit(lambda: start(mailing))
+    return moved
+
+
+def approve(mailing: Mailing, user, comment: str = "") -> bool:
+    """Validate: the mailing goes at its date, or at once."""
+    moved = _decide(mailing, user, comment, MailingStatus.APPROVED, "approved")
+    if moved and mailing.is_due():
+        transaction.on_commit(lambda: start(mailing))
     return moved
 
 
 def reject(mailing: Mailing, user, comment: str) -> bool:
     """Send it back to the partner, who reads ``comment`` on the mailing."""
-    if not may_validate(user, mailing):
-        raise TransitionRefused(_("Only the editors may validate a mailing."))
-    if not comment.strip():
+    if may_validate(user, mailing) and not comment.strip():
         raise TransitionRefused(_("Say why the mailing is rejected."))
-    moved = _move(
-        mailing,
-        (MailingStatus.SUBMITTED,),
-        MailingStatus.REJECTED,
-        reviewed_by=user,
-        reviewed_at=timezone.now(),
-        review_comment=comment,
-    )
-    if moved:
-        record(mailing, "rejected", user, comment=comment)
-        notifications.notify_reviewed(mailing)
-    return moved
+    return _decide(mailing, user, comment, MailingStatus.REJECTED, "rejected")
 
 
 # --- sending ------------------------------------------------------------------
 
 
-def start(mailing: Mailing) -> bool:
+def start(mailing: Mailing, now=None) -> bool:
     """An approved mailing whose time has come starts sending."""
     from . import engine
 
-    if not mailing.is_due():
+    if not mailing.is_due(now):
         return False
     moved = _move(
         mailing,
@@ -178,7 +171,7 @@ def start(mailing: Mailing) -> bool:
 
 def start_due_mailings(now=None) -> int:
     """Start every approved mailing whose date has passed; how many started."""
-    return sum(start(mailing) for mailing in Mailing.objects.due(now))
+    return sum(start(mailing, now) for mailing in Mailing.objects.due(now))
 
 
 def stop(mailing: Mailing, user) -> bool:
