@@ -496,6 +496,10 @@ def _cell(row: list[str], index: int | None) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
 
+#: No cell of a recipient file is longer: an address and a name fit in far less.
+MAX_CELL_CHARS = 10_000
+
+
 class _FileReader:
     """Reads the rows of a decoded recipient file into :class:`ParsedAddresses`."""
 
@@ -508,6 +512,10 @@ class _FileReader:
     def read(self, reader) -> ParsedAddresses:
         """Read the rows of ``reader`` (a ``csv.reader``)."""
         for row in reader:
+            # Not csv's own limit: it is process-wide, and the alumni import
+            # raises it (alumni_csv.py). A runaway quote makes one huge cell.
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise csv.Error("a cell is far too long")
             self.line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue  # blank line

@@ -20,6 +20,12 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 Q_CLUSTER.pop("redis", None)
 Q_CLUSTER["orm"] = "default"
 AXES_ENABLED = True
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A test database need not survive a crash: commits (flushes of the
+    # transactional tests, the cluster tests' marks) stop waiting for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c synchronous_commit=off"
+    )
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
