@@ -93,10 +93,14 @@ def axe_violations(
         page.evaluate("() => { window.__e2eAxe = window.axe; }")
     # A message fading in or a panel fading out has half-transparent colours:
     # audit the page as it settles, not mid-transition.
+    # (At most a second: some of Wagtail's transitions never settle.)
     page.evaluate(
-        """() => Promise.all(document.getAnimations()
-            .filter((a) => a.effect?.getTiming().iterations !== Infinity)
-            .map((a) => a.finished.catch(() => null)))"""
+        """() => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+                .map((a) => a.finished.catch(() => null))),
+            new Promise((resolve) => setTimeout(resolve, 1000)),
+        ])"""
     )
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "iframes": False}
     results = page.evaluate(
