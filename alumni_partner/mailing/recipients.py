@@ -101,32 +101,39 @@ class Resolution:
     #: Recipients per source (``RecipientSource`` value → count).
     by_source: dict[str, int] = field(default_factory=dict)
 
+    def left_out(self) -> list[str]:
+        """Why addresses were left out: one sentence per reason, none if none."""
+        sentences = []
+        if self.removed_unsubscribed:
+            sentences.append(
+                ngettext(
+                    "%(count)s address was left out: unsubscribed from your mailings.",
+                    "%(count)s addresses were left out: unsubscribed from your "
+                    "mailings.",
+                    self.removed_unsubscribed,
+                )
+                % {"count": self.removed_unsubscribed}
+            )
+        if self.removed_no_consent:
+            sentences.append(
+                ngettext(
+                    "%(count)s address was left out: an alumnus who does not accept "
+                    "partners’ mailings.",
+                    "%(count)s addresses were left out: alumni who do not accept "
+                    "partners’ mailings.",
+                    self.removed_no_consent,
+                )
+                % {"count": self.removed_no_consent}
+            )
+        return sentences
+
     def message(self) -> str:
         """One sentence for the partner: how many recipients, removed, invalid."""
         parts = [
             ngettext("%(count)s recipient.", "%(count)s recipients.", self.count)
             % {"count": self.count}
         ]
-        if self.removed_unsubscribed:
-            parts.append(
-                ngettext(
-                    "%(count)s address left out: unsubscribed from your mailings.",
-                    "%(count)s addresses left out: unsubscribed from your mailings.",
-                    self.removed_unsubscribed,
-                )
-                % {"count": self.removed_unsubscribed}
-            )
-        if self.removed_no_consent:
-            parts.append(
-                ngettext(
-                    "%(count)s address left out: an alumnus who does not accept "
-                    "partners' mailings.",
-                    "%(count)s addresses left out: alumni who do not accept "
-                    "partners' mailings.",
-                    self.removed_no_consent,
-                )
-                % {"count": self.removed_no_consent}
-            )
+        parts += self.left_out()
         if self.invalid:
             parts.append(
                 ngettext(

@@ -210,26 +210,7 @@ def report_recipients(
         )
         % {"subject": mailing.subject, "count": resolution.count}
     ]
-    if resolution.removed_unsubscribed:
-        parts.append(
-            ngettext(
-                "%(count)s address was left out: unsubscribed from your mailings.",
-                "%(count)s addresses were left out: unsubscribed from your mailings.",
-                resolution.removed_unsubscribed,
-            )
-            % {"count": resolution.removed_unsubscribed}
-        )
-    if resolution.removed_no_consent:
-        parts.append(
-            ngettext(
-                "%(count)s address was left out: an alumnus who does not accept "
-                "partners’ mailings.",
-                "%(count)s addresses were left out: alumni who do not accept "
-                "partners’ mailings.",
-                resolution.removed_no_consent,
-            )
-            % {"count": resolution.removed_no_consent}
-        )
+    parts += resolution.left_out()
     if back_to_validation:
         parts.append(
             _("It goes back to the editors for validation, as it was changed.")
