@@ -99,6 +99,13 @@ DEFAULTS = {
     # Recipient files ("Destinataires en fichier") and typed addresses.
     "MAILING_RECIPIENT_FILE_MAX_BYTES": 10 * 1024 * 1024,
     "MAILING_PER_PAGE": 20,
+    # Messages (guide 7): new conversations a mailbox may start per hour
+    # (replies are not limited; None: no limit), conversations per page, and
+    # the least time between two e-mail notices to one mailbox (a burst of
+    # messages within it gives one e-mail).
+    "MESSAGE_THREADS_PER_HOUR": 20,
+    "MESSAGES_PER_PAGE": 20,
+    "MESSAGE_NOTICE_MINUTES": 10,
     # Per account: ``action: (count, seconds)`` or a list of such windows; an
     # action set to None is unlimited. ALUMNI_PARTNER_RATE_LIMITS overrides
     # these action by action (see rate_limits.py). Enough for a person reading,

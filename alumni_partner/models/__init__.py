@@ -18,6 +18,15 @@ from .mailings import (
     RecipientSource,
     RecipientStatus,
 )
+from .messaging import (
+    Mailbox,
+    Message,
+    MessageBlock,
+    MessageReport,
+    ReportStatus,
+    Thread,
+    ThreadParticipant,
+)
 from .moderation import PartnerModerationTask
 from .news import NewsIndexPage, NewsPage, NewsPageTag
 from .offers import OfferIndexPage, OfferPage, OfferPageSkill, OfferState
@@ -47,6 +56,13 @@ __all__ = [
     "MailingRecipient",
     "MailingStatus",
     "MailingUnsubscribe",
+    "Mailbox",
+    "Message",
+    "MessageBlock",
+    "MessageReport",
+    "ReportStatus",
+    "Thread",
+    "ThreadParticipant",
     "RecipientSource",
     "RecipientStatus",
     "AudienceGroup",
