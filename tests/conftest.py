@@ -38,6 +38,31 @@ def _french_first():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the site tree once per test database, not once per test.
+
+    Building it (locales, home page, indexes, their translations) is the
+    costliest part of most tests' set-up, about half a second on PostgreSQL;
+    each test's transaction then starts from it and ``site_tree`` only looks
+    it up. Transactional tests with ``serialized_rollback`` (the browser
+    tests) get the tree back too: the saved contents they are restored from
+    are taken again once it is built. Other transactional tests empty the
+    tables, and the next test's ``ensure_site`` builds the tree again.
+    """
+    from django.db import connections
+
+    from home.bootstrap import ensure_site
+
+    with django_db_blocker.unblock():
+        ensure_site()
+        for connection in connections.all():
+            if getattr(connection, "_test_serialized_contents", None) is not None:
+                connection._test_serialized_contents = (
+                    connection.creation.serialize_db_to_string()
+                )
+
+
 @pytest.fixture
 def site_tree(db):
     """Locales, the French home page and the partner index, synchronised."""

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -52,6 +53,18 @@ def seed(scale: str = "small") -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module; each test rolls back to it.
+
+    Seeding takes seconds (tens on PostgreSQL): the tests share one run inside
+    an outer transaction, and each test's own transaction is a savepoint in it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
 def live_french_partner_pages():
     return PartnerPage.objects.live().filter(locale=Locale.get_default())
 
@@ -82,8 +95,8 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_small_demo_content(client):
-    output = seed()
+def test_small_demo_content(client, seeded):
+    output = seeded
 
     # At least five published partners, across sectors and countries.
     pages = list(live_french_partner_pages())
@@ -168,8 +181,10 @@ def test_small_demo_content(client):
         assert page.url in response.content.decode()
 
 
-def test_demo_accounts_log_in_by_email_and_a_second_run_duplicates_nothing(client):
-    output = seed()
+def test_demo_accounts_log_in_by_email_and_a_second_run_duplicates_nothing(
+    client, seeded
+):
+    output = seeded
     User = get_user_model()
     for email, password in ACCOUNTS:
         assert email in output and password in output
@@ -202,8 +217,8 @@ def test_demo_accounts_log_in_by_email_and_a_second_run_duplicates_nothing(clien
     assert editor.check_password(seed_demo.EDITOR_PASSWORD)
 
 
-def test_demo_news_with_translations_states_and_statistics(client):
-    output = seed()
+def test_demo_news_with_translations_states_and_statistics(client, seeded):
+    output = seeded
     french = Locale.get_default()
     english = Locale.objects.get(language_code="en")
     now = timezone.now()
@@ -295,8 +310,8 @@ def test_demo_news_with_translations_states_and_statistics(client):
     assert archived.title not in response.content.decode()
 
 
-def test_demo_offers_with_states_translations_and_statistics(client):
-    output = seed()
+def test_demo_offers_with_states_translations_and_statistics(client, seeded):
+    output = seeded
     french = Locale.get_default()
     english = Locale.objects.get(language_code="en")
     now = timezone.now()
@@ -405,10 +420,12 @@ def test_large_scale_is_not_available_yet():
         seed("large")
 
 
-def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(client):
+def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(
+    client, seeded
+):
     from alumni_partner.models import AlumniProfile, PartnerFollow
 
-    output = seed()
+    output = seeded
     imported = AlumniProfile.objects.filter(
         user__email__endswith="@directory.alumni.test"
     )
