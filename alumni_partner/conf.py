@@ -106,6 +106,8 @@ DEFAULTS = {
     "MESSAGE_THREADS_PER_HOUR": 20,
     "MESSAGES_PER_PAGE": 20,
     "MESSAGE_NOTICE_MINUTES": 10,
+    # How often the schedule sends the notices that interval held back.
+    "MESSAGE_NOTICE_TICK_MINUTES": 1,
     # Per account: ``action: (count, seconds)`` or a list of such windows; an
     # action set to None is unlimited. ALUMNI_PARTNER_RATE_LIMITS overrides
     # these action by action (see rate_limits.py). Enough for a person reading,

@@ -3,12 +3,13 @@
 :func:`export_personal_data` gathers everything the site holds about a member
 (the account, the whole profile with its hidden fields, the partners followed,
 the partners whose recipient lists include them, their likes, the partners
-whose mailings they left and the mailings sent to them) as plain JSON
-types. :func:`delete_account` erases the account at once: the database
-cascades from the user to the profile, its follows, languages, skills and list
-memberships, likes and e-mail addresses, so the alumnus leaves the directory,
-search, counts and every saved list in one transaction; the photo file goes
-when that transaction commits.
+whose mailings they left, the mailings sent to them, and their messages) as
+plain JSON types. :func:`delete_account` erases the account at once: the
+database cascades from the user to the profile, its follows, languages,
+skills and list memberships, likes and e-mail addresses, and its mailbox with
+the messages it sent (:mod:`alumni_partner.messaging.personal_data`), so the
+alumnus leaves the directory, search, counts and every saved list in one
+transaction; the photo file goes when that transaction commits.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .alumni_accounts import is_partner_user
+from .messaging.personal_data import erase_messages, export_messages
 from .models import AlumniProfile, NewsLike, NewsPage, PersonalDetails
 from .models.alumni import LANGUAGES
 from .models.mailings import MailingRecipient, MailingUnsubscribe, RecipientStatus
@@ -212,6 +214,8 @@ def export_personal_data(user, request=None) -> dict[str, Any]:
         "news_liked": _likes(user),
         "unsubscribed_from_mailings_of": _unsubscribed_from(addresses),
         "mailings": _mailings(profile, addresses),
+        # Conversations, blocks, reports made, notice preference (guide 7).
+        "messages": export_messages(user),
     }
     if profile is not None:
         data["profile"] = _profile(profile, request)
@@ -253,6 +257,7 @@ def delete_account(user) -> None:
     addresses = _addresses(user)
     with transaction.atomic():
         _erase_from_mailings(profile, addresses)
+        erase_messages(user)
         user.delete()
         if photo:
             transaction.on_commit(lambda: storage.delete(photo))

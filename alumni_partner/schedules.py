@@ -9,6 +9,7 @@ from .conf import partner_settings
 
 PUBLISH_SCHEDULED = "alumni_partner: publish_scheduled"
 MAILING_TICK = "alumni_partner: mailings"
+MESSAGE_NOTICES = "alumni_partner: message notices"
 
 
 def ensure_schedules(**kwargs) -> None:
@@ -33,6 +34,17 @@ def ensure_schedules(**kwargs) -> None:
             "func": "alumni_partner.mailing.engine.tick",
             "schedule_type": Schedule.MINUTES,
             "minutes": partner_settings.MAILING_TICK_MINUTES,
+            "repeats": -1,
+        },
+    )
+    # Sends the message notices held back by MESSAGE_NOTICE_MINUTES (or whose
+    # task was lost); each notice is claimed, so a replayed run sends none twice.
+    Schedule.objects.update_or_create(
+        name=MESSAGE_NOTICES,
+        defaults={
+            "func": "alumni_partner.messaging.notices.send_due_notices",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": partner_settings.MESSAGE_NOTICE_TICK_MINUTES,
             "repeats": -1,
         },
     )

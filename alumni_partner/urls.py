@@ -1,4 +1,5 @@
-"""Public URLs of the plugin: likes, "Apply", following, profiles, the directory.
+"""Public URLs of the plugin: likes, "Apply", following, profiles, the directory,
+messages.
 
 Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 ``/news/<id>/like/`` is not taken for a page below the news feed::
@@ -11,7 +12,16 @@ Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 
 from django.urls import path
 
-from .views import directory, follows, likes, mailings, messages, offers, profile
+from .views import (
+    directory,
+    follows,
+    likes,
+    mailings,
+    message_actions,
+    messages,
+    offers,
+    profile,
+)
 
 app_name = "alumni_partner"
 
@@ -31,11 +41,24 @@ urlpatterns = [
         directory.photo,
         name="directory_photo",
     ),
+    # Mes messages (guide 7).
+    path("messages/", messages.inbox, name="messages_inbox"),
+    path("messages/archive/", messages.archive, name="messages_archive"),
+    path("messages/sent/", messages.sent, name="messages_sent"),
+    path("messages/search/", messages.search, name="messages_search"),
+    path("messages/settings/", messages.preferences, name="messages_settings"),
+    path("messages/new/", messages.new, name="message_new"),
     path(
         "messages/new/<uuid:public_id>/",
         messages.compose,
         name="message_compose",
     ),
+    path(
+        "messages/new/partner/<int:partner_id>/",
+        messages.compose_partner,
+        name="message_compose_partner",
+    ),
+    path("messages/<uuid:thread_id>/", message_actions.thread, name="message_thread"),
     # Links in mailings: signed tokens, no account needed.
     path("m/o/<str:token>.gif", mailings.mailing_open, name="mailing_open"),
     path("m/u/<str:token>/", mailings.unsubscribe, name="mailing_unsubscribe"),

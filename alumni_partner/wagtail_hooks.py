@@ -24,6 +24,7 @@ from .forms.accounts import PersonalDetailsForm
 from .mailing import lifecycle as mailing_lifecycle
 from .mailing_admin import menus as mailing_menus
 from .mailing_admin.viewsets import MailingViewSet
+from .messaging_admin import hooks as messaging_admin_hooks
 from .models import Partner, PartnerIndexPage, PartnerPage, PersonalDetails
 from .news_admin import hooks as news_hooks
 from .news_admin.viewsets import NewsViewSet
@@ -34,6 +35,8 @@ from .viewsets import PartnerViewSet, VocabularyViewSetGroup
 
 # Before any viewset asks for them (Wagtail refuses a policy registered late).
 alumni_policies.register()
+# "Mes messages" (partner users), message moderation (editors): guide 7.
+messaging_admin_hooks.register()
 
 
 @hooks.register("register_admin_urls")

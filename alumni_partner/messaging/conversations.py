@@ -92,13 +92,20 @@ def start_thread(
 def reply(thread: Thread, sender: Mailbox, body: str, *, author=None) -> Message:
     """``sender``'s answer in ``thread``; it must be one of its participants."""
     body = clean_body(body)
+    # Lock the participant rows only: PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer joins to the mailbox's user and partner.
     participants = list(
         thread.participants.select_related(
             "mailbox__user", "mailbox__partner"
-        ).select_for_update()
+        ).select_for_update(of=("self",))
     )
     if not any(p.mailbox_id == sender.pk for p in participants):
         raise MessagingRefused(_("You are not part of this conversation."))
+    if len(participants) < 2:
+        # The other side deleted their account: a reply would reach nobody.
+        raise MessagingRefused(
+            _("The other member has left the network: this conversation is closed.")
+        )
     for other in participants:
         if other.mailbox_id != sender.pk:
             check_may_write(sender, other.mailbox, thread)
@@ -133,8 +140,9 @@ def _post(thread: Thread, sender: Mailbox, body: str, author, now) -> Message:
     thread.last_message_at = now
     # The sender has read what they wrote; the others get one more unread, and
     # a conversation they archived or deleted comes back to their inbox.
+    # Answering a conversation reads it.
     ThreadParticipant.objects.filter(thread=thread, mailbox=sender).update(
-        last_message_at=now, last_read_at=now, hidden=False
+        last_message_at=now, last_read_at=now, hidden=False, unread_count=0
     )
     others = ThreadParticipant.objects.filter(thread=thread).exclude(mailbox=sender)
     others.update(

@@ -141,10 +141,14 @@ class Thread(models.Model):
     # What URLs carry: a guessed number must not open someone's conversation.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_CHARS)
+    # SET_NULL: a member who deletes their account takes their mailbox and
+    # their messages with them, not the other side's replies.
     started_by = models.ForeignKey(
         Mailbox,
         verbose_name=_("started by"),
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="started_threads",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -589,6 +589,9 @@ def _pk_for(name: str, w: dict):
         # Filled by the alumni_world fixture only (None: no variant here).
         "alumni_partner_recipient_lists": w.get("recipient_list"),
         "alumni_partner_imports": w.get("alumni_import"),
+        # Filled by the message_world fixture only.
+        "alumni_partner_message_reports": w.get("message_report"),
+        "alumni_partner_message_suspensions": w.get("suspended_mailbox"),
     }
     if namespace == "wagtailadmin_workflows":
         return w["task"] if name.endswith("_task") else w["workflow"]
@@ -934,7 +937,9 @@ def world(spaces):
 def test_matrix_covers_every_admin_url_that_takes_an_object_id(world):
     _acme, _globex, w = world
     unknown, uncovered = [], []
-    groups = PAGE_URLS + MEDIA_URLS + OTHER_URLS + ALUMNI_URLS + MAILING_URLS
+    groups = (
+        PAGE_URLS + MEDIA_URLS + OTHER_URLS + ALUMNI_URLS + MAILING_URLS + MESSAGE_URLS
+    )
     for url in admin_urls():
         if url.name in NOT_OBJECT_URLS or not url.kwargs:
             continue
@@ -1559,3 +1564,79 @@ def test_editor_of_a_partner_cannot_validate_its_mailing_by_any_url(
     submitted = Mailing.objects.get(pk=w["mailing_submitted"].pk)
     assert submitted.status == MailingStatus.SUBMITTED
     assert submitted.reviewed_by_id is None
+
+
+# ---------------------------------------------------------------------------
+# Message moderation (issue 7): editors only, at every URL, GET and POST
+# ---------------------------------------------------------------------------
+
+MESSAGE_URLS = (
+    "alumni_partner_message_reports",
+    "alumni_partner_message_suspensions",
+)
+
+
+@pytest.fixture
+def message_world(world, make_alumnus):
+    """``world`` plus an open report about a member's message to Globex, and
+    Globex's own mailbox suspended after a report about its message."""
+    from alumni_partner import messaging
+
+    acme, globex, w = world
+    gina = make_alumnus("Gina", "Globex", accepts_partner_contact=True)
+    member = messaging.mailbox_of_user(gina.user)
+    globex_box = messaging.mailbox_of_partner(globex.partner)
+    thread = messaging.start_thread(
+        member, globex_box, "GLOBEX-SECRET-DRAFT subject", "GLOBEX-SECRET-DRAFT text"
+    )
+    w["message_report"] = messaging.report(
+        thread.messages.get(), globex_box, "GLOBEX-SECRET-DRAFT reason"
+    )
+    answer = messaging.reply(thread, globex_box, "GLOBEX-SECRET-DRAFT answer")
+    messaging.report(answer, member, "GLOBEX-SECRET-DRAFT complaint")
+    messaging.suspend(globex_box, by=None, reason="GLOBEX-SECRET-DRAFT reason")
+    w["suspended_mailbox"] = globex_box
+    return acme, globex, w
+
+
+def test_partner_cannot_reach_message_moderation_by_any_url(
+    acme_client, message_world, mailoutbox
+):
+    from alumni_partner.models import Mailbox, MessageReport
+
+    acme, globex, w = message_world
+    urls = object_urls(MESSAGE_URLS, w)
+    names = {url.name for url, _path in urls}
+    assert {
+        "alumni_partner_message_reports:detail",
+        "alumni_partner_message_reports:dismiss",
+        "alumni_partner_message_reports:suspend",
+        "alumni_partner_message_suspensions:reinstate",
+    } <= names
+    lists = [
+        reverse(f"{namespace}:{name}")
+        for namespace in MESSAGE_URLS
+        for name in ("index", "index_results")
+    ]
+
+    def state():
+        return (
+            sorted(MessageReport.objects.values_list("pk", "status", "handled_by_id")),
+            sorted(Mailbox.objects.values_list("pk", "suspended_at")),
+        )
+
+    before = state()
+    log_entries = ModelLogEntry.objects.count()
+    mailoutbox.clear()  # the fixture's moderation notice
+    prober = Prober(acme_client, acme, globex)
+    probe_all(prober, urls)
+    for path in lists:
+        for method in ("GET", "POST"):
+            prober.probe(path, method, path)
+    prober.assert_clean()
+    assert state() == before
+    assert ModelLogEntry.objects.count() == log_entries
+    assert mailoutbox == []
+    # The sidebar offers Acme's user no moderation menu.
+    home = acme_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "message-reports" not in home and "GLOBEX-SECRET" not in home

@@ -176,3 +176,16 @@ def test_mailboxes_for_a_partner_user_who_is_also_an_alumnus(partner, amina):
     assert [b.partner_id for b in found] == [partner.pk, None]
     assert messaging.may_read(amina.user, found[0])
     assert not messaging.may_read(user, found[1])
+
+
+def test_answering_reads_and_a_conversation_whose_member_left_is_closed(amina, lucas):
+    a, b = boxes(amina, lucas)
+    thread = messaging.start_thread(a, b, "Sujet", "Texte")
+    messaging.reply(thread, b, "Réponse")
+    assert messaging.unread_count(b) == 0
+    assert messaging.unread_count(a) == 1
+    a.delete()
+    thread.refresh_from_db()
+    assert thread.started_by is None
+    with pytest.raises(messaging.MessagingRefused, match="left|quitté"):
+        messaging.reply(thread, b, "Encore là ?")

@@ -448,6 +448,22 @@ def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(
     # The mailings of guide 6, seeded by the same run.
     assert_demo_mailings(output)
 
+    # The conversations of guide 7: Helios Énergie has unread messages (its
+    # badge shows), two alumni write to each other; none twice, no notice.
+    from alumni_partner import messaging
+    from alumni_partner.models import Mailbox, Thread
+
+    assert "Messages: 3 conversations made" in output
+    helios_box = Mailbox.objects.get(partner__name="Helios Énergie")
+    assert messaging.unread_count(helios_box) >= 1
+    between_alumni = Thread.objects.get(started_by__user__email="lucas@alumni.test")
+    assert between_alumni.participants.filter(mailbox__partner=None).count() == 2
+    assert Thread.objects.count() == 3  # the second run made none
+    assert not Mailbox.objects.filter(notice_pending_since__isnull=False).exists()
+    client.force_login(get_user_model().objects.get(email=seed_demo.PARTNER_EMAIL))
+    home = client.get("/admin/").content.decode()
+    assert 'data-unread-count="2"' in home
+
 
 def assert_demo_mailings(output: str) -> None:
     from alumni_partner.models import Mailing, MailingStatus

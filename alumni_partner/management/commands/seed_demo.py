@@ -15,7 +15,8 @@ partner (translated contract types and seniority levels, every contract type,
 skills, salary ranges, an e-mail or an application link to apply, some offers in
 English too, one of Helios Énergie's leaving the board in a few days, one filled,
 one deleted, one waiting for the editors at the moderated partner, and a few
-weeks of views and "apply" clicks); and these accounts:
+weeks of views and "apply" clicks); three conversations of "Mes messages"
+(two unread for Helios Énergie, one between two alumni); and these accounts:
 
 =========================  ==================  ====================================
 account                    password            role
@@ -64,6 +65,7 @@ from alumni_partner import (
     demo_alumni,
     demo_content,
     demo_mailings,
+    demo_messages,
     news_lifecycle,
     offer_lifecycle,
     page_lifetime,
@@ -185,6 +187,9 @@ class Command(BaseCommand):
             get_user_model().objects.get(email__iexact=PARTNER_EMAIL),
             editor,
         )
+        conversations = demo_messages.seed_messages(
+            helios, get_user_model().objects.get(email__iexact=PARTNER_EMAIL)
+        )
         self.print_summary(rows, news_rows, accounts + member_accounts)
         self.print_offers(offer_rows)
         self.stdout.write(
@@ -196,6 +201,12 @@ class Command(BaseCommand):
             "validation, draft)."
             if mailings
             else "Mailings: already there."
+        )
+        self.stdout.write(
+            f"Messages: {conversations} conversations made (demo members and "
+            f"{helios.name})."
+            if conversations
+            else "Messages: already there."
         )
 
     # -- output ---------------------------------------------------------------
