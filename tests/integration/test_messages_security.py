@@ -28,7 +28,6 @@ from alumni_partner.models import (
 )
 from alumni_partner.models.messaging import MESSAGE_MAX_CHARS
 from tests.integration.test_messages_views import (
-    box,
     compose_partner_url,
     compose_url,
     login,
@@ -38,6 +37,7 @@ from tests.integration.test_messages_views import (
     start,
     thread_url,
 )
+from tests.messaging_helpers import box
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +63,6 @@ THREAD_POSTS = {
     "unblock": {"unblock": "1"},
     "report": {"report": "MESSAGE", "reason": "Intrus"},
 }
-
-
-@pytest.fixture
-def amina(make_alumnus):
-    return make_alumnus("Amina", "Diallo", accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    """Refuses partners' messages."""
-    return make_alumnus("Lucas", "Martin")
 
 
 @pytest.fixture

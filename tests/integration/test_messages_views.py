@@ -22,7 +22,6 @@ from django.urls import reverse
 from alumni_partner import messaging
 from alumni_partner.models import (
     AlumniProfile,
-    Mailbox,
     Message,
     MessageBlock,
     MessageReport,
@@ -30,6 +29,7 @@ from alumni_partner.models import (
     ThreadParticipant,
 )
 from tests.integration.test_isolation_matrix import publish_partner_page
+from tests.messaging_helpers import box
 
 pytestmark = pytest.mark.django_db
 
@@ -40,27 +40,9 @@ INBOX = "alumni_partner:messages_inbox"
 
 
 @pytest.fixture
-def amina(make_alumnus):
-    """An alumna who accepts partners' messages."""
-    return make_alumnus("Amina", "Diallo", accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    """An alumnus who refuses partners' messages."""
-    return make_alumnus("Lucas", "Martin")
-
-
-@pytest.fixture
 def chen(make_alumnus):
     """Someone else, in none of the conversations."""
     return make_alumnus("Chen", "Wei", accepts_partner_contact=True)
-
-
-def box(profile_or_partner) -> Mailbox:
-    if hasattr(profile_or_partner, "user"):
-        return messaging.mailbox_of_user(profile_or_partner.user)
-    return messaging.mailbox_of_partner(profile_or_partner)
 
 
 def start(sender, recipient, subject="Bonjour", body="Un premier message", **kw):
@@ -215,7 +197,8 @@ def test_opening_a_conversation_marks_it_read_and_shows_the_messages_in_order(
     thread = start(partner, amina, "Offre de stage", "Premier", author=writer)
     messaging.reply(thread, box(amina), "Deuxième", author=amina.user)
     messaging.reply(thread, box(partner), "Troisième", author=writer)
-    assert part_of(thread, amina).unread_count == 2
+    # Her answer read the first message; the third is new.
+    assert part_of(thread, amina).unread_count == 1
     response = login(client, amina).get(thread_url(thread))
     assert response.status_code == 200
     assert part_of(thread, amina).unread_count == 0

@@ -15,26 +15,13 @@ from wagtail.models import ModelLogEntry
 from alumni_partner import messaging
 from alumni_partner.messaging_admin import menus
 from alumni_partner.models import Mailbox, MessageReport, ReportStatus
+from tests.messaging_helpers import box
 
 pytestmark = pytest.mark.django_db
 
 REPORTS = "alumni_partner_message_reports"
 SUSPENSIONS = "alumni_partner_message_suspensions"
 MY_MESSAGES = r"(My messages|Mes messages)"
-
-
-@pytest.fixture
-def amina(make_alumnus):
-    return make_alumnus("Amina", "Diallo", listed=True, accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    return make_alumnus("Lucas", "Martin", listed=True)
-
-
-def box(profile) -> Mailbox:
-    return messaging.mailbox_of_user(profile.user)
 
 
 def sidebar(response) -> tuple[list[dict], list[dict]]:

@@ -13,16 +13,6 @@ from alumni_partner.models import (
 )
 
 
-@pytest.fixture
-def amina(make_alumnus):
-    return make_alumnus("Amina", "Diallo", listed=True, accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    return make_alumnus("Lucas", "Martin", listed=True)
-
-
 def boxes(*profiles):
     return [messaging.mailbox_of_user(p.user) for p in profiles]
 

@@ -20,26 +20,12 @@ from alumni_partner import messaging
 from alumni_partner.messaging import notices
 from alumni_partner.models import Mailbox
 from alumni_partner.schedules import MESSAGE_NOTICES
+from tests.messaging_helpers import box
 
 pytestmark = pytest.mark.django_db
 
 SECRET_SUBJECT = "SUJET-CONFIDENTIEL"
 SECRET_TEXT = "TEXTE-CONFIDENTIEL"
-
-
-@pytest.fixture
-def amina(make_alumnus):
-    return make_alumnus("Amina", "Diallo", listed=True, accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    return make_alumnus("Lucas", "Martin", listed=True)
-
-
-@pytest.fixture
-def thao(make_alumnus):
-    return make_alumnus("Thao", "Tran", listed=True)
 
 
 @pytest.fixture
@@ -51,10 +37,6 @@ def committed(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
-
-
-def box(profile) -> Mailbox:
-    return messaging.mailbox_of_user(profile.user)
 
 
 def bodies(mail) -> str:

@@ -18,30 +18,12 @@ from alumni_partner.models import (
 )
 from alumni_partner.personal_data import delete_account, export_personal_data
 from tests.conftest import PASSWORD
+from tests.messaging_helpers import box
 
 pytestmark = pytest.mark.django_db
 
 EXPORT_URL = "/accounts/profile/export/"
 DELETE_URL = "/accounts/profile/delete/"
-
-
-@pytest.fixture
-def amina(make_alumnus):
-    return make_alumnus("Amina", "Diallo", listed=True, accepts_partner_contact=True)
-
-
-@pytest.fixture
-def lucas(make_alumnus):
-    return make_alumnus("Lucas", "Martin", listed=True)
-
-
-@pytest.fixture
-def thao(make_alumnus):
-    return make_alumnus("Thao", "Tran", listed=True)
-
-
-def box(profile) -> Mailbox:
-    return messaging.mailbox_of_user(profile.user)
 
 
 @pytest.fixture
