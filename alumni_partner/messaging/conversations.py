@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..models import (
     Mailbox,
@@ -33,31 +32,32 @@ from .rules import MessagingRefused, check_may_write, check_new_thread_rate
 DOUBLE_SUBMIT_SECONDS = 10
 
 
-def clean_text(text: str, *, max_chars: int, what: str) -> str:
-    """Control characters removed, ends trimmed; refuses empty or oversized text."""
-    text = strip_control_characters(text or "").strip()
+def _checked(text: str, max_chars: int, empty: str, too_long: str) -> str:
     if not text:
-        raise MessagingRefused(_("The %(what)s is empty.") % {"what": what})
+        raise MessagingRefused(empty)
     if len(text) > max_chars:
-        raise MessagingRefused(
-            ngettext(
-                "The %(what)s is too long: %(length)d characters, at most %(max)d.",
-                "The %(what)s is too long: %(length)d characters, at most %(max)d.",
-                max_chars,
-            )
-            % {"what": what, "length": len(text), "max": max_chars}
-        )
+        raise MessagingRefused(too_long % {"length": len(text), "max": max_chars})
     return text
 
 
 def clean_body(text: str) -> str:
-    return clean_text(text, max_chars=MESSAGE_MAX_CHARS, what=_("message"))
+    """Control characters removed, ends trimmed; refuses empty or oversized text."""
+    return _checked(
+        strip_control_characters(text or "").strip(),
+        MESSAGE_MAX_CHARS,
+        _("The message is empty."),
+        _("The message is too long: %(length)d characters, at most %(max)d."),
+    )
 
 
 def clean_subject(text: str) -> str:
-    # A subject is one line: newlines and tabs become spaces.
-    text = " ".join(strip_control_characters(text or "").split())
-    return clean_text(text, max_chars=SUBJECT_MAX_CHARS, what=_("subject"))
+    """One line (newlines and tabs become spaces); refuses empty or oversized."""
+    return _checked(
+        " ".join(strip_control_characters(text or "").split()),
+        SUBJECT_MAX_CHARS,
+        _("The subject is empty."),
+        _("The subject is too long: %(length)d characters, at most %(max)d."),
+    )
 
 
 @transaction.atomic
