@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
@@ -144,7 +144,7 @@ class ReportIndexView(EditorsOnlyMixin, generic.IndexView):
             ),
             Column(
                 "sender",
-                label=gettext_lazy("Sender"),
+                label=pgettext_lazy("person who wrote a message", "Sender"),
                 accessor=lambda report: report.message.sender.display_name,
             ),
             Column(

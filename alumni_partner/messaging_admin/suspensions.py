@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn
 from wagtail.admin.views import generic
@@ -91,7 +91,7 @@ class SuspendedIndexView(EditorsOnlyMixin, generic.IndexView):
         return [
             Column(
                 "display_name",
-                label=gettext_lazy("Sender"),
+                label=pgettext_lazy("person who wrote a message", "Sender"),
                 accessor="display_name",
             ),
             Column(
