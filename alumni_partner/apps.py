@@ -12,7 +12,13 @@ class AlumniPartnerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import alumni_accounts, directory_signals, signals, workflows  # noqa: F401
+        from . import (  # noqa: F401
+            alumni_accounts,
+            directory_signals,
+            frontend_cache,
+            signals,
+            workflows,
+        )
         from .mailing_admin.attachments import delete_attachment_file
         from .models import MailingAttachment
         from .permissions import upgrade_moderation_workflow

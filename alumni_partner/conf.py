@@ -38,6 +38,10 @@ DEFAULTS = {
     # How long a partner page's body stays in the fragment cache. Publishing
     # shows at once; a replaced image or renamed sector within this delay.
     "PAGE_CACHE_SECONDS": 300,
+    # How long a front cache and browsers may keep a public page served to a
+    # visitor without a session (http_cache.py): its publication shows within
+    # this delay at most, at once when the front cache is purged. 0: never.
+    "PUBLIC_CACHE_SECONDS": 300,
     # Guide 3.2: a news "sera affichée pendant 2 mois"; publishing again extends it.
     "NEWS_LIFETIME_MONTHS": 2,
     "NEWS_PER_PAGE": 10,
@@ -108,6 +112,11 @@ DEFAULTS = {
     "MESSAGE_NOTICE_MINUTES": 10,
     # How often the schedule sends the notices that interval held back.
     "MESSAGE_NOTICE_TICK_MINUTES": 1,
+    # /health/worker/ fails when no worker has run the heartbeat schedule
+    # (every minute) for this many seconds. A busy cluster runs it late: the
+    # scheduler looks every 15 s and a mailing task holds a worker up to
+    # 150 s before handing over, so a healthy cluster stays under 240 s.
+    "WORKER_HEARTBEAT_MAX_AGE": 300,
     # Per account: ``action: (count, seconds)`` or a list of such windows; an
     # action set to None is unlimited. ALUMNI_PARTNER_RATE_LIMITS overrides
     # these action by action (see rate_limits.py). Enough for a person reading,

@@ -3,20 +3,28 @@
 A view costs one UPDATE of a per-day row (an INSERT on the day's first view)
 and one cache ``add`` that keeps a visitor's reloads from counting again. Bots
 and previews are not counted (DESIGN.md §7).
+
+Views are counted by the page's *view beacon* (``views/beacons.py``), an
+image that news and offer pages load, not when the page is served: a front
+cache serves public pages without Django (``http_cache.py``), while the
+beacon is never cached, so every view reaches :func:`record_page_view`.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from wagtail.models import Page
 
 from .conf import partner_settings
 from .models import NewsDailyViews, NewsLike, NewsPage, OfferDailyStats, OfferPage
@@ -44,8 +52,13 @@ def _visitor_fingerprint(request) -> str:
     elif session_key:
         raw = f"session:{session_key}"
     else:
-        raw = "{}|{}".format(
+        # Behind a front cache or proxy every visitor has its address: the
+        # client's is in X-Forwarded-For. The header is not trusted for
+        # anything but telling visitors apart, and a client that forges it
+        # gains nothing it could not get by changing its User-Agent.
+        raw = "{}|{}|{}".format(
             request.META.get("REMOTE_ADDR", ""),
+            request.META.get("HTTP_X_FORWARDED_FOR", ""),
             request.META.get("HTTP_USER_AGENT", ""),
         )
     return salted_hmac("alumni_partner.views", raw).hexdigest()[:24]
@@ -74,6 +87,48 @@ def record_view(page, request) -> bool:
         return False
     add_views(page, timezone.localdate())
     return True
+
+
+@dataclass(frozen=True)
+class CountedPage:
+    """What counting needs of a news or offer, read without loading the page."""
+
+    pk: int
+    translation_key: uuid.UUID
+    counter_model: type
+
+
+def counted_page(page_id: int) -> CountedPage | None:
+    """The live news or offer ``page_id``, or ``None`` (one query).
+
+    View restrictions are not looked at: a visitor turned away by one never
+    gets the page, hence never its beacon.
+    """
+    row = (
+        Page.objects.filter(pk=page_id, live=True)
+        .values_list("translation_key", "content_type_id")
+        .first()
+    )
+    if row is None:
+        return None
+    model = ContentType.objects.get_for_id(row[1]).model_class()
+    counter_model = getattr(model, "counter_model", None)
+    if counter_model is None:  # not a page whose views are counted
+        return None
+    return CountedPage(page_id, row[0], counter_model)
+
+
+def record_page_view(page_id: int, request) -> bool:
+    """The view beacon's rule: count this visitor's view of page ``page_id``.
+
+    Robots are turned away before any query; then the page must be a live
+    news or offer, and the visitor's first view of it (in any language)
+    within ``VIEW_DEDUP_SECONDS``.
+    """
+    if not should_count(request):
+        return False
+    page = counted_page(page_id)
+    return page is not None and record_view(page, request)
 
 
 def record_apply_click(offer: OfferPage, request) -> bool:

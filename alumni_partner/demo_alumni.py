@@ -251,9 +251,12 @@ def seed_directory(count: int, partners, *, seed: int = 2026) -> dict[str, int]:
     profiles = list(imported.order_by("pk").select_related("user"))
     with transaction.atomic():
         for profile in profiles:
-            if rng.random() < HIDDEN_SHARE and profile.show_employer:
+            # Both numbers drawn every time: a second run draws the same ones
+            # (and so the same follows below) whatever the first one changed.
+            hide, show_city = rng.random() < HIDDEN_SHARE, rng.random() < 0.5
+            if hide and profile.show_employer:
                 profile.show_employer = False
-                profile.show_city = rng.random() < 0.5
+                profile.show_city = show_city
                 profile.save()
         follows = []
         partners = list(partners)

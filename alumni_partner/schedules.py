@@ -10,6 +10,7 @@ from .conf import partner_settings
 PUBLISH_SCHEDULED = "alumni_partner: publish_scheduled"
 MAILING_TICK = "alumni_partner: mailings"
 MESSAGE_NOTICES = "alumni_partner: message notices"
+HEARTBEAT = "alumni_partner: heartbeat"
 
 
 def ensure_schedules(**kwargs) -> None:
@@ -45,6 +46,19 @@ def ensure_schedules(**kwargs) -> None:
             "func": "alumni_partner.messaging.notices.send_due_notices",
             "schedule_type": Schedule.MINUTES,
             "minutes": partner_settings.MESSAGE_NOTICE_TICK_MINUTES,
+            "repeats": -1,
+        },
+    )
+    # Proves to /health/worker/ that some worker takes tasks (alumni_partner.health).
+    # Its successes are not kept: one a minute would push every other task out
+    # of the results django-q2 keeps (save_limit).
+    Schedule.objects.update_or_create(
+        name=HEARTBEAT,
+        defaults={
+            "func": "alumni_partner.health.heartbeat",
+            "kwargs": "q_options={'save': False}",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
     )

@@ -13,6 +13,7 @@ Include them inside ``i18n_patterns`` *before* Wagtail's own URLs, so that
 from django.urls import path
 
 from .views import (
+    beacons,
     directory,
     follows,
     likes,
@@ -28,6 +29,8 @@ app_name = "alumni_partner"
 urlpatterns = [
     path("news/<int:page_id>/like/", likes.news_like, name="news_like"),
     path("offers/<int:pk>/apply/", offers.offer_apply, name="offer_apply"),
+    # News and offer pages' view beacon: never cached, counts behind a front cache.
+    path("views/<int:page_id>.gif", beacons.page_view, name="page_view"),
     path("partners/<int:partner_id>/follow/", follows.follow, name="partner_follow"),
     path("accounts/profile/", profile.edit, name="profile"),
     path("accounts/profile/photo/", profile.photo, name="profile_photo"),

@@ -94,11 +94,19 @@ def take(ids: list[int], claim: uuid.UUID, now: datetime | None = None) -> int:
 
 
 def claim_batch(
-    mailing_id: int, size: int, now: datetime | None = None
+    mailing_id: int,
+    size: int,
+    now: datetime | None = None,
+    claim: uuid.UUID | None = None,
 ) -> Batch | None:
-    """Claim up to ``size`` due rows of the mailing; None when none is left."""
+    """Claim up to ``size`` due rows of the mailing; None when none is left.
+
+    ``claim``: the id to claim them under (a fresh one by default). A caller
+    that chose it can :func:`release` the rows even when the database went
+    away before it learnt whether the claim was committed.
+    """
     now = now or timezone.now()
-    claim = uuid.uuid4()
+    claim = claim or uuid.uuid4()
     with transaction.atomic():
         ids = pick(mailing_id, size, now)
         if not ids or not take(ids, claim, now):

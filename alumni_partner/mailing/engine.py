@@ -20,6 +20,15 @@ id order, write each result at once. Temporary failures come back after a backof
 permanent ones are recorded. A task stops claiming after half of django-q2's
 ``timeout`` and hands over to a fresh task, so a long mailing never meets the
 cluster's timeout.
+
+A database that goes away mid-task (a restart, a failover) is waited for, up
+to :func:`database_wait_seconds`: the result of a message the server already
+accepted is written once the database is back (never lost, so never sent
+again), the batch's untried rows go back to ``pending``, and the task carries
+on. Should the database stay away longer, the task fails and the rows it
+held are settled by :func:`recover_stale_claims`, as after a crash. A broker
+that cannot take a task (Redis restarting) only delays a mailing: the
+schedule wakes it again.
 """
 
 from __future__ import annotations
@@ -28,13 +37,15 @@ import enum
 import logging
 import smtplib
 import time
+import uuid
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
@@ -54,6 +65,10 @@ SMTP_TIMEOUT = 30
 #: This many temporary failures in a row: the server is unwell, so the rest of
 #: the batch goes back untried instead of burning everyone's attempts.
 TEMPORARY_FAILURES_TO_PAUSE = 5
+#: The database is out of reach (not a bad query): wait for it to come back.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+#: How many outages one task rides out before it gives up and fails.
+OUTAGES_PER_TASK = 3
 
 
 # --- waking -------------------------------------------------------------------
@@ -69,13 +84,55 @@ def wake(mailing_id: int, tasks: int | None = None) -> None:
 
 
 def _enqueue(mailing_id: int, count: int) -> None:
-    for _ in range(count):
-        async_task(RUN, mailing_id, group=f"mailing-{mailing_id}")
+    try:
+        for _ in range(count):
+            async_task(RUN, mailing_id, group=f"mailing-{mailing_id}")
+    except Exception:  # noqa: BLE001 - any broker failure means the same
+        # The broker is unreachable (Redis restarting): the rows are in the
+        # database, and the schedule wakes every mailing with due rows.
+        logger.warning(
+            "Mailing %s: the task queue is unreachable; the schedule will wake it",
+            mailing_id,
+            exc_info=True,
+        )
 
 
 def default_time_budget() -> float:
     """How long a task may claim batches: half of django-q2's ``timeout``."""
     return (Conf.TIMEOUT or 240) / 2
+
+
+def database_wait_seconds() -> float:
+    """How long a task waits for an unreachable database before it fails.
+
+    Half of ``MAILING_STALE_CLAIM_SECONDS`` at most (and a minute at most): a
+    task that waits renews no lease, and its claim must not look stale to
+    :func:`recover_stale_claims` meanwhile.
+    """
+    return min(60.0, partner_settings.MAILING_STALE_CLAIM_SECONDS / 2)
+
+
+def wait_for_database(seconds: float) -> bool:
+    """Reconnect until a query runs again, for up to ``seconds``; True if it did.
+
+    A connection that met a restart is dead for good (Django reconnects only
+    once it is closed), so each try closes it and opens a new one.
+    """
+    deadline = time.monotonic() + seconds
+    delay = 0.25
+    while True:
+        with suppress(Exception):
+            db_connection.close()
+        try:
+            with db_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DATABASE_UNREACHABLE:
+            if time.monotonic() + delay > deadline:
+                return False
+            time.sleep(delay)
+            delay = min(2 * delay, 2.0)
+        else:
+            return True
 
 
 # --- the task -----------------------------------------------------------------
@@ -99,18 +156,30 @@ def run(mailing_id: int, *, time_budget: float | None = None) -> None:
     # Before claiming anything: a mailing that cannot be rendered fails here,
     # not with a batch of rows left claimed.
     courier = Courier(mailing, deadline=started + 1.25 * budget)
-    batches = 0
+    batches = outages = 0
     while True:
-        if batches and not _still_sending(mailing_id):
-            return
-        if batches and time.monotonic() - started >= budget:
-            _hand_over(mailing_id)
-            return
-        batch = claims.claim_batch(mailing_id, partner_settings.MAILING_BATCH_SIZE)
-        if batch is None:
-            break
-        batches += 1
-        outcome = courier.deliver(batch)
+        claim = None
+        try:
+            if batches and not _still_sending(mailing_id):
+                return
+            if batches and time.monotonic() - started >= budget:
+                _hand_over(mailing_id)
+                return
+            # Chosen here, so that the rows can be given back even if the
+            # database went away before the claim's commit was confirmed.
+            claim = uuid.uuid4()
+            batch = claims.claim_batch(
+                mailing_id, partner_settings.MAILING_BATCH_SIZE, claim=claim
+            )
+            if batch is None:
+                break
+            batches += 1
+            outcome = courier.deliver(batch)
+        except DATABASE_UNREACHABLE:
+            outages += 1
+            if outages > OUTAGES_PER_TASK or not _ride_out(mailing_id, claim, courier):
+                raise
+            continue
         if outcome is Outcome.OUT_OF_TIME:
             _hand_over(mailing_id)
             return
@@ -118,6 +187,26 @@ def run(mailing_id: int, *, time_budget: float | None = None) -> None:
             return  # unreachable server or a lost claim: the schedule wakes it
     # Nothing due: finished, unless rows wait for a retry or others still send.
     lifecycle.finish_if_done(mailing)
+
+
+def _ride_out(mailing_id: int, claim: uuid.UUID | None, courier: Courier) -> bool:
+    """The database went away mid-task: wait for it, give the claim's rows back.
+
+    False (the task then fails) if it stays away, or if a message's result
+    could not be written: that row must stay claimed, for the recovery to
+    mark it "unknown" rather than send it again.
+    """
+    if courier.unrecorded is not None:
+        return False
+    logger.warning("Mailing %s: database unreachable; waiting for it", mailing_id)
+    if not wait_for_database(database_wait_seconds()):
+        return False
+    if claim is not None:
+        released = claims.release(claim)
+        logger.warning(
+            "Mailing %s: database back; %d row(s) pending again", mailing_id, released
+        )
+    return True
 
 
 def _still_sending(mailing_id: int) -> bool:
@@ -186,6 +275,11 @@ class Courier:
         self.limiter = throttle.RateLimiter(partner_settings.MAILING_RATE_LIMIT)
         # Renew leases well within the stale delay, without a write per message.
         self.lease_seconds = min(10.0, partner_settings.MAILING_STALE_CLAIM_SECONDS / 4)
+        #: The row whose message the server answered but whose result is not
+        #: written yet (None otherwise).
+        self.unrecorded: int | None = None
+        #: Set when writing a result had to wait for the database.
+        self.resumed = False
 
     def deliver(self, batch: Batch) -> Outcome:
         counts: Counter[str] = Counter()
@@ -228,16 +322,26 @@ class Courier:
             self.limiter.wait()
             failure = self._send_one(connection, row)
             if failure is None:
-                kept = claims.mark_sent(row, batch.claim)
+                kept = self._record(row, claims.mark_sent, row, batch.claim)
                 counts["sent"] += 1
                 temporary_in_a_row = 0
             elif failure.permanent:
-                kept = claims.mark_failed(row, batch.claim, failure.text)
+                kept = self._record(
+                    row, claims.mark_failed, row, batch.claim, failure.text
+                )
                 counts["failed"] += 1
             else:
-                kept = claims.mark_retry(row, batch.claim, failure.text)
+                kept = self._record(
+                    row, claims.mark_retry, row, batch.claim, failure.text
+                )
                 counts["retried"] += 1
                 temporary_in_a_row += 1
+            if self.resumed:
+                # After the wait the SMTP connection may be gone too: the rest
+                # goes back, and the task claims it afresh on a new connection.
+                self.resumed = False
+                counts["released"] += claims.release(batch.claim)
+                return Outcome.DONE
             if not kept:
                 logger.warning(
                     "Mailing %s: claim %s taken over; stopping",
@@ -253,6 +357,33 @@ class Courier:
                 counts["released"] += claims.release(batch.claim)
                 return Outcome.UNREACHABLE
         return Outcome.DONE
+
+    def _record(self, row: MailingRecipient, mark, *args) -> bool:
+        """Write the server's answer for ``row`` (``mark(*args)``), whatever it takes.
+
+        The message left (or was refused): if the database is away now, wait
+        for it and write again. The write is guarded by the claim, which
+        nobody takes over while we wait (see :func:`database_wait_seconds`),
+        so a second write that changes nothing means the first one was
+        committed before the connection died. If the database does not come
+        back, the error goes up with ``unrecorded`` set, and the row stays
+        claimed for the recovery.
+        """
+        self.unrecorded = row.pk
+        try:
+            kept = mark(*args)
+        except DATABASE_UNREACHABLE:
+            logger.warning(
+                "Mailing %s: database unreachable while recording row %s; waiting",
+                self.mailing.pk,
+                row.pk,
+            )
+            if not wait_for_database(database_wait_seconds()):
+                raise
+            mark(*args)
+            kept, self.resumed = True, True
+        self.unrecorded = None
+        return kept
 
     def _send_one(self, connection, row: MailingRecipient) -> Failure | None:
         try:

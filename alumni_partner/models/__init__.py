@@ -8,6 +8,7 @@ from .alumni import (
     PartnerFollow,
     ProfileLanguage,
 )
+from .health import WorkerHeartbeat
 from .imports import AlumniImport
 from .mailings import (
     Mailing,
@@ -87,4 +88,5 @@ __all__ = [
     "PersonalDetails",
     "SeniorityLevel",
     "Sector",
+    "WorkerHeartbeat",
 ]

@@ -251,19 +251,9 @@ class NewsPage(CachedBodyMixin, Page):
         """The partner page this news belongs to, in the news' locale."""
         return self.get_parent().specific
 
-    # Public side: the news page, its view counter and its like button.
-
-    def serve(self, request, *args, **kwargs):
-        """Count the visitor's view, then render the page.
-
-        Previews never come here (Wagtail's ``serve_preview`` renders the
-        template itself), and ``record_view`` also skips previews, bots and a
-        visitor's repeated views.
-        """
-        from ..counters import record_view
-
-        record_view(self, request)
-        return super().serve(request, *args, **kwargs)
+    # Public side: the news page and its like button. Its views are counted by
+    # the view beacon in its template (views/beacons.py), not when it is
+    # served: a front cache may serve it without Django.
 
     def get_context(self, request, *args, **kwargs):
         from django.utils.functional import SimpleLazyObject

@@ -541,14 +541,8 @@ class OfferPage(CachedBodyMixin, Page):
             return self.contact.strip()
         return ""
 
-    # Public side: the offer page counts its views.
-
-    def serve(self, request, *args, **kwargs):
-        """Count the visitor's view (never previews or bots), then render."""
-        from ..counters import record_view
-
-        record_view(self, request)
-        return super().serve(request, *args, **kwargs)
+    # Public side: the offer page. Its views are counted by the view beacon in
+    # its template (views/beacons.py), not when it is served.
 
     def get_context(self, request, *args, **kwargs):
         from ..offer_listing import prepare_offers

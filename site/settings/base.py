@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -57,6 +58,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database or cache down: 503 with Retry-After instead of a 500. Above the
+    # session and authentication middleware, whose failures it also covers.
+    "alumni_partner.outage.OutageMiddleware",
+    # Cache-Control and Vary: anonymous pages public, the rest never cached.
+    # Above the session, CSRF and messages middleware, whose cookies it sees.
+    "alumni_partner.http_cache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,6 +235,22 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILEMBEDS_FINDERS = [{"class": "alumni_partner.youtube.YouTubeNoCookieFinder"}]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# A front cache (Varnish, nginx, a CDN) keeps anonymous pages for
+# PUBLIC_CACHE_SECONDS (alumni_partner.http_cache); publishing purges a page and
+# the listings that show it (alumni_partner.frontend_cache). With
+# FRONTEND_CACHE_PURGE_URL=http://127.0.0.1:6081/ Wagtail sends PURGE requests
+# there; Cloudflare and CloudFront backends: docs/deploy.md.
+ALUMNI_PARTNER_PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+# French URLs have no prefix: Wagtail's rewriting of one URL into every
+# language would purge /fr/... addresses that do not exist. The plugin purges
+# each translation's own URL instead.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",

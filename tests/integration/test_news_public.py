@@ -26,6 +26,7 @@ from alumni_partner.models import AudienceGroup, NewsDailyViews, NewsType
 from tests.benchmarks.content import make_image, make_pdf
 from tests.conftest import PASSWORD
 from tests.integration.test_isolation_matrix import publish_partner_page
+from tests.integration.test_view_beacon import read
 
 pytestmark = pytest.mark.django_db
 
@@ -208,15 +209,15 @@ def test_draft_and_archived_news_are_not_served(
         assert response.status_code == 404
 
 
-# --- Views -----------------------------------------------------------------------
+# --- Views (counted by the page's beacon: tests/integration/test_view_beacon.py) ---
 
 
 def test_a_view_counts_once_per_visitor_and_day(browser, live_partner, make_news):
     news = make_news(live_partner)
     for _ in range(3):
-        html_of(browser.get(news.url))
+        read(browser, news.url)
     assert total_views(news) == 1
-    html_of(browser.get(news.url, REMOTE_ADDR="10.0.0.2"))
+    read(browser, news.url, REMOTE_ADDR="10.0.0.2")
     assert total_views(news) == 2
 
 
@@ -225,8 +226,8 @@ def test_views_of_aliases_count_for_the_news(browser, live_partner, make_news):
     alias = Page.objects.get(
         translation_key=news.translation_key, locale__language_code="en"
     )
-    html_of(browser.get(news.url))
-    html_of(browser.get(alias.url, REMOTE_ADDR="10.0.0.3"))
+    read(browser, news.url)
+    read(browser, alias.url, REMOTE_ADDR="10.0.0.3")
     assert total_views(news) == 2
 
 
@@ -235,8 +236,8 @@ def test_a_members_views_count_once_whatever_the_address(
 ):
     news = make_news(live_partner)
     browser.force_login(alumnus)
-    html_of(browser.get(news.url, REMOTE_ADDR="10.0.0.4"))
-    html_of(browser.get(news.url, REMOTE_ADDR="10.0.0.5"))
+    read(browser, news.url, REMOTE_ADDR="10.0.0.4")
+    read(browser, news.url, REMOTE_ADDR="10.0.0.5")
     assert total_views(news) == 1
 
 
@@ -256,7 +257,7 @@ def test_robots_and_clients_without_user_agent_are_not_counted(
     live_partner, make_news, user_agent
 ):
     news = make_news(live_partner)
-    html_of(Client(HTTP_USER_AGENT=user_agent).get(news.url))
+    read(Client(HTTP_USER_AGENT=user_agent), news.url)
     assert total_views(news) == 0
 
 
@@ -278,7 +279,7 @@ def test_previews_are_not_counted(browser, live_partner, make_news, editor):
     assert response.status_code == 200
     assert total_views(news) == 0
     # The same visitor reading the live page is counted.
-    html_of(browser.get(news.url))
+    read(browser, news.url)
     assert total_views(news) == 1
 
 

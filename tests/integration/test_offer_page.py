@@ -24,6 +24,7 @@ from alumni_partner.models import OfferDailyStats, Sector, SeniorityLevel
 from tests.benchmarks.content import make_image
 from tests.integration.test_isolation_matrix import publish_partner_page
 from tests.integration.test_offer_board import empty_cache, html_of  # noqa: F401
+from tests.integration.test_view_beacon import read
 
 pytestmark = pytest.mark.django_db
 
@@ -266,14 +267,14 @@ def test_apply_refuses_a_post(browser, live_partner, make_offer):
 def test_a_view_counts_once_per_visitor_and_day(browser, live_partner, make_offer):
     offer = make_offer(live_partner)
     for _ in range(3):
-        html_of(browser.get(offer.url))
+        read(browser, offer.url)
     assert totals(offer)["views"] == 1
 
 
 def test_robots_views_are_not_counted(live_partner, make_offer):
     offer = make_offer(live_partner)
-    Client(HTTP_USER_AGENT="Googlebot/2.1").get(offer.url)
-    Client().get(offer.url)
+    read(Client(HTTP_USER_AGENT="Googlebot/2.1"), offer.url)
+    read(Client(), offer.url)
     assert not totals(offer)["views"]
 
 
@@ -290,7 +291,7 @@ def test_previews_render_the_offer_and_are_not_counted(
     response = offer.make_preview_request(original_request=None, preview_mode="")
     assert response.status_code == 200
     assert not OfferDailyStats.objects.exists()
-    html_of(browser.get(offer.url))
+    read(browser, offer.url)
     assert totals(offer)["views"] == 1
 
 

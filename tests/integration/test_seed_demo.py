@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,7 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Locale, WorkflowPage
 
-from alumni_partner import demo_content, offer_lifecycle, uploads
+from alumni_partner import demo_content, offer_lifecycle, permissions, uploads
 from alumni_partner.counters import news_statistics, offer_statistics
 from alumni_partner.management.commands import seed_demo
 from alumni_partner.models import (
@@ -415,9 +415,146 @@ def test_demo_offers_with_states_translations_and_statistics(client, seeded):
     assert "Kotlin mobile developer" in response.content.decode()
 
 
-def test_large_scale_is_not_available_yet():
-    with pytest.raises(CommandError, match="not available yet"):
-        seed("large")
+def seed_large(partners: int = 3) -> str:
+    """The large scale's code path at a tiny size (seconds, not minutes)."""
+    out = io.StringIO()
+    call_command(
+        "seed_demo",
+        "--scale",
+        "large",
+        "--alumni",
+        "60",
+        "--partners",
+        str(partners),
+        "--news-per-partner",
+        "2",
+        "--offers-per-partner",
+        "2",
+        "--members-with-password",
+        "5",
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def large_counts() -> dict[str, int]:
+    from wagtail.models import Collection, Page, Revision
+    from wagtail.search.models import IndexEntry
+
+    from alumni_partner.models import PartnerFollow
+
+    return {
+        **counts(),
+        "all pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "collections": Collection.objects.count(),
+        "page permissions": GroupPagePermission.objects.count(),
+        "follows": PartnerFollow.objects.count(),
+        "index entries": IndexEntry.objects.count(),
+    }
+
+
+def test_large_scale_adds_partners_with_pages_that_serve_in_bulk(client, seeded):
+    from allauth.account.models import EmailAddress
+    from wagtail.models import Collection, Page
+
+    from alumni_partner import demo_scale
+    from alumni_partner.models import AlumniProfile, PartnerFollow
+
+    before = large_counts()
+    output = seed_large()
+    assert "Large scale: 3 partners with 2 news and 2 offers each" in output
+    for part in ("small demo content", "directory", "3 partners", "total"):
+        assert part in output
+    specs = demo_scale.partner_specs(3)
+    partners = list(Partner.objects.filter(name__in=[s.name for s in specs]))
+    assert len(partners) == 3
+    locales = Locale.objects.count()
+    after = large_counts()
+    # Each partner: its page, 2 news and 2 offers, in every locale (aliases).
+    assert after["all pages"] - before["all pages"] == 3 * 5 * locales
+    assert after["news"] - before["news"] == 3 * 2 * locales
+    assert after["offers"] - before["offers"] == 3 * 2 * locales
+    # One revision per French page; the aliases have none, as in Wagtail.
+    assert after["revisions"] - before["revisions"] == 3 * 5
+    assert after["index entries"] - before["index entries"] >= 3 * 5 * locales
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert Collection.find_problems() == ([], [], [], [], [])
+
+    partner = next(p for p in partners if p.name == specs[0].name)
+    page = PartnerPage.objects.get(pk=partner.page_id)
+    assert page.live and page.locale == Locale.get_default()
+    assert page.live_revision_id == page.latest_revision_id is not None
+    assert page.latest_revision.as_object().title == page.title
+    pages = Page.objects.filter(translation_key=page.translation_key)
+    assert pages.count() == locales
+    assert set(pages.exclude(pk=page.pk).values_list("alias_of", flat=True)) == {
+        page.pk
+    }
+    # Onboarding's group, collection and permissions, on every locale's page.
+    assert partner.collection.get_parent() == Collection.get_first_root_node()
+    assert GroupPagePermission.objects.filter(
+        group=partner.group, page__in=pages
+    ).count() == locales * len(permissions.page_permission_codenames(False))
+    user = partner.members.get()
+    assert user.email == specs[0].email
+    assert user.check_password(seed_demo.PARTNER_PASSWORD)
+    assert list(user.groups.all()) == [partner.group]
+
+    # Real pages: they serve, in French and in the other languages.
+    news = NewsPage.objects.child_of(page).live()
+    offers = OfferPage.objects.child_of(page).live()
+    assert news.count() == 2 and offers.count() == 2
+    news_item, offer = news.first(), offers.first()
+    assert news_item.keywords.count() == 2 and news_item.audience_groups.exists()
+    assert offer.skills.count() == 3 and offer.partner_id == partner.pk
+    assert offer.expire_at > timezone.now() and news_item.expire_at > timezone.now()
+    english = PartnerPage.objects.get(
+        translation_key=page.translation_key, locale__language_code="en"
+    )
+    for url, text in (
+        (page.url, page.title),
+        (english.url, page.title),
+        (news_item.url, news_item.title),
+        (offer.url, offer.title),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+    # ...and show in the partner index, the news feed and the job board,
+    # whose keyword search finds them (search index entries).
+    assert page.title in client.get("/partners/").content.decode()
+    feed = client.get(f"/news/?partner={page.pk}").content.decode()
+    assert news_item.title in feed
+    board = client.get("/offres/", {"q": "Atlas"}).content.decode()
+    assert offer.url in board
+
+    # The partner's user finds its news and offers in the admin, and not
+    # another bulk partner's page.
+    client.force_login(user)
+    assert news_item.title in client.get("/admin/news/").content.decode()
+    assert offer.reference in client.get("/admin/offers/").content.decode()
+    other = next(p for p in partners if p.pk != partner.pk)
+    assert client.get(f"/admin/pages/{other.page_id}/edit/").status_code in (302, 403)
+    client.logout()
+
+    # Alumni follow the new partners; the first ones may log in.
+    assert PartnerFollow.objects.filter(partner__in=partners).exists()
+    imported = AlumniProfile.objects.filter(
+        user__email__endswith="@directory.alumni.test"
+    )
+    first = imported.order_by("pk").select_related("user").first().user
+    assert EmailAddress.objects.get(user=first).verified
+    response = client.post(
+        "/accounts/login/",
+        {"login": first.email, "password": seed_demo.MEMBER_PASSWORD},
+    )
+    assert response.status_code == 302
+
+    # Idempotent: a second run adds nothing.
+    output = seed_large()
+    assert "3 partners were already there" in output
+    assert large_counts() == after
 
 
 def test_the_directory_is_seeded_through_the_import_and_members_can_log_in(

@@ -32,11 +32,23 @@ account                    password            role
 A news or an offer is found again by its slug under its partner's page: those
 missing from a database seeded before (or deleted since) are added, the others
 are left alone.
+
+``large`` is the small demo plus a network's volume (``alumni_partner.demo_scale``):
+2,000 more partners, each with its page in every locale, group, collection and
+first user (``partner0001@partners.alumni.test`` … with the partner password
+above), ten news and ten job offers each (20,000 of each, live, in the search
+index), 200,000 alumni imported through the directory's CSV import, some of
+whom follow the new partners, and the first 1,000 of them able to log in with
+the member password. ``--partners``, ``--news-per-partner``,
+``--offers-per-partner``, ``--alumni`` and ``--members-with-password`` change
+the sizes. It prints how long each part took (about ten minutes on
+PostgreSQL).
 """
 
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -66,6 +78,7 @@ from alumni_partner import (
     demo_content,
     demo_mailings,
     demo_messages,
+    demo_scale,
     news_lifecycle,
     offer_lifecycle,
     page_lifetime,
@@ -99,6 +112,8 @@ PARTNER_PASSWORD = "alumni-partner"  # noqa: S105 - documented demo credential
 MEMBER_PASSWORD = "alumni-member"  # noqa: S105 - documented demo credential
 #: Synthetic alumni of the demo's directory (imported through the CSV import).
 DEMO_ALUMNI = 3000
+#: The same, at the large scale.
+LARGE_ALUMNI = 200_000
 
 
 @dataclass
@@ -121,21 +136,38 @@ class Command(BaseCommand):
             "--scale",
             choices=["small", "large"],
             default="small",
-            help="small: a handful of complete partners (default).",
+            help="small: a handful of complete partners (default); large: "
+            "the small demo plus 2,000 partners, 20,000 news, 20,000 offers and "
+            "200,000 alumni, written in bulk.",
         )
         parser.add_argument(
             "--alumni",
             type=int,
-            default=DEMO_ALUMNI,
-            help=f"synthetic alumni in the directory (default {DEMO_ALUMNI})",
+            default=None,
+            help=f"synthetic alumni in the directory (default {DEMO_ALUMNI}, "
+            f"{LARGE_ALUMNI} at the large scale)",
         )
+        sizes = demo_scale.Sizes()
+        for option, default in (
+            ("partners", sizes.partners),
+            ("news-per-partner", sizes.news_per_partner),
+            ("offers-per-partner", sizes.offers_per_partner),
+            ("members-with-password", sizes.members_with_password),
+        ):
+            parser.add_argument(
+                f"--{option}",
+                type=int,
+                default=default,
+                help=f"large scale only (default {default})",
+            )
 
     def handle(self, *args, scale="small", **options):
-        if scale == "large":
-            raise CommandError(
-                "not available yet: the large scale comes with the production issue"
-            )
         from home.bootstrap import ensure_site
+
+        started = time.perf_counter()
+        alumni = options.get("alumni")
+        if alumni is None:
+            alumni = LARGE_ALUMNI if scale == "large" else DEMO_ALUMNI
 
         ensure_site()
         sectors = seed_vocabulary(Sector, demo_content.SECTORS)
@@ -178,9 +210,12 @@ class Command(BaseCommand):
             )
             for partner, _created in rows
         ]
+        content_seconds = time.perf_counter() - started
+        step = time.perf_counter()
         directory = demo_alumni.seed_directory(
-            options.get("alumni", DEMO_ALUMNI), [partner for partner, _c in rows]
+            alumni, [partner for partner, _c in rows]
         )
+        directory_seconds = time.perf_counter() - step
         helios = rows[0][0]
         mailings = demo_mailings.seed_mailings(
             helios,
@@ -207,6 +242,45 @@ class Command(BaseCommand):
             f"{helios.name})."
             if conversations
             else "Messages: already there."
+        )
+        if scale == "large":
+            self.seed_large(options, content_seconds, directory_seconds, started)
+
+    def seed_large(self, options, content_seconds, directory_seconds, started):
+        """The large scale's bulk part, then what each part took."""
+        sizes = demo_scale.Sizes(
+            partners=options["partners"],
+            news_per_partner=options["news_per_partner"],
+            offers_per_partner=options["offers_per_partner"],
+            members_with_password=options["members_with_password"],
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Large scale: {sizes.partners} partners with "
+            f"{sizes.news_per_partner} news and {sizes.offers_per_partner} "
+            "offers each, in bulk."
+        )
+        report = demo_scale.seed_large(
+            sizes,
+            partner_password=PARTNER_PASSWORD,
+            member_password=MEMBER_PASSWORD,
+            write=self.stdout.write,
+        )
+        if report.existing_partners:
+            self.stdout.write(
+                f"  {report.existing_partners} partners were already there."
+            )
+        table = [("Part", "Seconds")]
+        table.append(("small demo content", f"{content_seconds:.1f}"))
+        table.append(("directory (CSV import, follows)", f"{directory_seconds:.1f}"))
+        table += [(label, f"{seconds:.1f}") for label, seconds in report.steps]
+        table.append(("total", f"{time.perf_counter() - started:.1f}"))
+        self.print_table(table)
+        self.stdout.write(
+            f"Partner users: partner0001@{demo_scale.PARTNER_DOMAIN} and "
+            f"following, password {PARTNER_PASSWORD}; the first "
+            f"{sizes.members_with_password} imported alumni log in with "
+            f"{MEMBER_PASSWORD}."
         )
 
     # -- output ---------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The load test's baseline: a bare Wagtail page type (see ``models.py``)."""
