@@ -41,8 +41,8 @@ index), 200,000 alumni imported through the directory's CSV import, some of
 whom follow the new partners, and the first 1,000 of them able to log in with
 the member password. ``--partners``, ``--news-per-partner``,
 ``--offers-per-partner``, ``--alumni`` and ``--members-with-password`` change
-the sizes. It prints how long each part took (about ten minutes on
-PostgreSQL).
+the sizes. It prints how long each part took (twelve minutes on PostgreSQL
+on a busy two-core machine, half of it the directory's import).
 """
 
 from __future__ import annotations

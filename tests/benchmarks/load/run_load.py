@@ -9,7 +9,8 @@ The database must hold ``manage.py seed_demo --scale large``. The script:
 1. migrates it (with ``--run-syncdb`` for the baseline's bare page type) and
    adds the bare page (``/mentions-legales/``) if it is missing;
 2. reads the targets from it (page paths, filter values, accounts) into a JSON
-   file for ``locustfile.py``;
+   file for ``locustfile.py``, and times each kind of page alone, in this
+   process (queries, time in SQL);
 3. starts the stack of ``tests/deployment/stack.py`` with the production
    settings (plus the bare page's app, ``settings.py``): gunicorn with 2 sync
    workers and ``site/gunicorn.conf.py``, one ``qcluster``, a Redis database
@@ -22,8 +23,9 @@ The database must hold ``manage.py seed_demo --scale large``. The script:
    Redis, locust and the whole machine;
 5. with ``--profile``: samples both gunicorn workers with ``py-spy`` during
    one more mix run and says where a request's time goes;
-6. writes ``summary.md`` (the tables below, ready for RESULTS.md), locust's
-   CSV files and the profiles to ``--out``.
+6. reads gunicorn's access log for the worker time each kind of page took;
+7. writes ``summary.md`` (the tables, ready for RESULTS.md), locust's CSV
+   files, the logs and the profiles to ``--out``.
 
 Everything runs on this machine; the only target is 127.0.0.1. Locust and the
 server share the two cores: locust's own CPU is reported beside the rest.
@@ -696,11 +698,17 @@ LAYERS = [
     ("gunicorn (HTTP parsing, writing)", lambda f: "gunicorn/" in f),
 ]
 INSIDE = [
-    ("inside a SQL query (execute)", "django/db/backends/utils.py"),
-    ("inside template rendering", "django/template/base.py"),
-    ("inside Wagtail's page routing (route, find_for_request)", "route ("),
-    ("inside the search backend", "modelsearch"),
-    ("inside the cache (django.core.cache)", "django/core/cache"),
+    ("inside a SQL query (execute)", ("django/db/backends/utils.py",)),
+    ("inside template rendering", ("django/template/base.py",)),
+    ("inside a page's get_context (listings, filter forms)", ("get_context (",)),
+    ("inside a paginator's COUNT(*) (listings)", ("count (django/core/paginator",)),
+    ("inside the directory's facets", ("alumni_partner/directory/facets.py",)),
+    (
+        "inside Wagtail's routing (Page.route, the site's lookup)",
+        ("route (wagtail/models/pages.py", "find_for_request ("),
+    ),
+    ("inside the search backend", ("modelsearch",)),
+    ("inside the cache (django.core.cache)", ("django/core/cache",)),
 ]
 
 
@@ -722,8 +730,8 @@ def analyse_profile(paths: list[Path]) -> dict:
                 continue
             busy += n
             layers[_layer(frames)] += n
-            for label, needle in INSIDE:
-                if any(needle in frame for frame in frames):
+            for label, needles in INSIDE:
+                if any(needle in frame for frame in frames for needle in needles):
                     inside[label] += n
             leaves[_leaf(frames)] += n
     total = busy + idle
@@ -751,6 +759,51 @@ def _leaf(frames: list[str]) -> str:
         return frames[-1][:100]
     file = match["file"].split("site-packages/")[-1].split("/work/main/")[-1]
     return f"{match['func']} ({file})"
+
+
+ACCESS = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) \S+ (?P<ms>\d+)ms'
+)
+
+
+def worker_time_by_kind(log: Path, targets: dict) -> list[tuple[str, int, float]]:
+    """From gunicorn's access log: requests and worker milliseconds per kind.
+
+    ``%(M)s`` is the time a worker spent on the request (not the time it
+    waited in the listen queue): which pages the workers' time goes to, over
+    every run of the mix (the log has no timestamps to split it by run).
+    """
+    news = set(targets["news_pages"])
+    offers = set(targets["offer_pages"])
+    partners = set(targets["partner_pages"]) | set(targets["partner_pages_other"])
+    kinds = [
+        ("view beacon", lambda path: path.startswith("/views/")),
+        ("bare page (baseline runs)", lambda path: path == targets["bare_page"]),
+        ("partner page", lambda path: path in partners),
+        ("news page", lambda path: path in news),
+        ("offer page", lambda path: path in offers),
+        ("news feed", lambda path: path.startswith(targets["news_feed"])),
+        ("job board", lambda path: path.startswith(targets["job_board"])),
+        ("partner index", lambda path: path.startswith(targets["partner_index"])),
+        ("directory", lambda path: path.startswith(targets["directory"])),
+        ("logins", lambda path: "/login/" in path),
+        ("admin", lambda path: path.startswith("/admin/")),
+        ("health checks", lambda path: path.startswith("/health/")),
+        ("home page", lambda path: path == "/"),
+    ]
+    totals: dict[str, list] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        match = ACCESS.search(line)
+        if not match:
+            continue
+        path = match["path"].split("?")[0]
+        kind = next((k for k, test in kinds if test(path)), "other")
+        entry = totals.setdefault(kind, [0, 0.0])
+        entry[0] += 1
+        entry[1] += int(match["ms"])
+    return sorted(
+        ((k, n, ms) for k, (n, ms) in totals.items()), key=lambda row: -row[2]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -815,7 +868,7 @@ def summary_table(results: list[RunResult]) -> list[str]:
 
 
 def write_summary(
-    out: Path, args, results, profile, costs, started, stack_info
+    out: Path, args, results, profile, costs, workers, started, stack_info
 ) -> Path:
     lines = [
         f"Load test of {started:%Y-%m-%d %H:%M}, {platform.node()}: "
@@ -852,6 +905,25 @@ def write_summary(
                 f"- {f['Name']}: {f['Error']} × {f['Occurrences']}" for f in r.failures
             ]
             lines.append("")
+    if workers:
+        mix = [row for row in workers if not row[0].startswith("bare")]
+        busy = sum(ms for _k, _n, ms in mix) or 1
+        count = sum(n for _k, n, _ms in mix) or 1
+        lines += [
+            "### Which pages the workers' time goes to (all mix runs)",
+            "",
+            "From gunicorn's access log (time in the worker, queueing excluded).",
+            "",
+            "| kind | requests | share of requests | mean ms in worker | "
+            "share of worker time |",
+            "|---|---:|---:|---:|---:|",
+            *[
+                f"| {k} | {n} | {100 * n / count:.1f} % | {ms / n:.0f} | "
+                f"{100 * ms / busy:.1f} % |"
+                for k, n, ms in mix
+            ],
+            "",
+        ]
     if profile:
         lines += [
             "### Profile: where a gunicorn worker's time goes",
@@ -998,7 +1070,12 @@ def main(argv=None) -> int:
                 profile = analyse_profile(spans)
             for process in (stack.web, stack.worker):
                 shutil.copy(process.log_path, out / process.log_path.name)
-    summary = write_summary(out, args, results, profile, costs, started, stack_info)
+    workers = worker_time_by_kind(
+        out / "gunicorn.log", json.loads(targets.read_text("utf-8"))
+    )
+    summary = write_summary(
+        out, args, results, profile, costs, workers, started, stack_info
+    )
     print(summary.read_text())
     print(f"Figures, CSV files and logs in {out}")
     return 0
