@@ -104,7 +104,21 @@ class EditorsOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ReportIndexView(EditorsOnlyMixin, generic.IndexView):
+class EditorsIndexView(EditorsOnlyMixin, generic.IndexView):
+    """What the moderation listings share: editors only, a page size, a stable order."""
+
+    any_permission_required = None  # editors only: dispatch
+
+    def get_paginate_by(self, queryset):
+        return partner_settings.MESSAGES_PER_PAGE
+
+    def order_queryset(self, queryset):
+        # The primary key breaks ties, so that pages never repeat or skip a row.
+        queryset = super().order_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "-pk")
+
+
+class ReportIndexView(EditorsIndexView):
     """Every report, newest first; the menu opens those to review."""
 
     model = MessageReport
@@ -114,7 +128,6 @@ class ReportIndexView(EditorsOnlyMixin, generic.IndexView):
     default_ordering = "-created_at"
     table_classname = "listing message-reports-listing"
     results_template_name = f"{TEMPLATES}/reports_results.html"
-    any_permission_required = None  # editors only: dispatch
 
     def get_index_url(self):
         return reports_url("index")
@@ -122,15 +135,8 @@ class ReportIndexView(EditorsOnlyMixin, generic.IndexView):
     def get_index_results_url(self):
         return reports_url("index_results")
 
-    def get_paginate_by(self, queryset):
-        return partner_settings.MESSAGES_PER_PAGE
-
     def get_base_queryset(self):
         return reports_queryset()
-
-    def order_queryset(self, queryset):
-        queryset = super().order_queryset(queryset)
-        return queryset.order_by(*queryset.query.order_by, "-pk")
 
     @cached_property
     def columns(self):

@@ -17,14 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn
-from wagtail.admin.views import generic
 
-from ..conf import partner_settings
 from ..messaging import moderation
 from ..models import Mailbox
 from .reports import (
     TEMPLATES,
-    EditorsOnlyMixin,
+    EditorsIndexView,
     check_editor,
     local_datetime,
     person,
@@ -60,7 +58,7 @@ class ReinstateColumn(BaseColumn):
         return context
 
 
-class SuspendedIndexView(EditorsOnlyMixin, generic.IndexView):
+class SuspendedIndexView(EditorsIndexView):
     """Every suspended sender, the latest suspension first."""
 
     model = Mailbox
@@ -68,7 +66,6 @@ class SuspendedIndexView(EditorsOnlyMixin, generic.IndexView):
     header_icon = "lock"
     default_ordering = "-suspended_at"
     table_classname = "listing message-suspensions-listing"
-    any_permission_required = None  # editors only: dispatch
 
     def get_index_url(self):
         return suspensions_url("index")
@@ -76,15 +73,8 @@ class SuspendedIndexView(EditorsOnlyMixin, generic.IndexView):
     def get_index_results_url(self):
         return suspensions_url("index_results")
 
-    def get_paginate_by(self, queryset):
-        return partner_settings.MESSAGES_PER_PAGE
-
     def get_base_queryset(self):
         return suspended_mailboxes()
-
-    def order_queryset(self, queryset):
-        queryset = super().order_queryset(queryset)
-        return queryset.order_by(*queryset.query.order_by, "-pk")
 
     @cached_property
     def columns(self):
