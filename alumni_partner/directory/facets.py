@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db import connections
+from django.db.models import Case, Count, F, QuerySet, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -57,13 +58,64 @@ def _counted(rows, limit: int = FACET_ITEMS) -> list[tuple]:
     return sorted(rows, key=lambda row: (-row[1], str(row[0])))[:limit]
 
 
-def _grouped(profiles: QuerySet, column: str) -> list[tuple]:
-    return list(
-        profiles.values(column)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(column, "n")
-    )
+def _shown(field: str, column: str | None = None) -> Case:
+    """``column`` (default ``field``) where its owner shows ``field``, else null."""
+    flag = AlumniProfile.MEMBER_FIELDS[field]
+    return Case(When(**{flag: True}, then=F(column or field)), default=None)
+
+
+#: The facets read from the profile's own row: alias -> (field, column read).
+ROW_FACETS = {
+    "shown_country": ("country", "country"),
+    "shown_degree": ("degree", "degree"),
+    "shown_year": ("graduation_year", "graduation_year"),
+    "shown_sector": ("sector", "sector__translation_key"),
+}
+
+
+def row_facet_counts(base: QuerySet) -> dict[str, list[tuple]]:
+    """``{alias: [(value, count)]}`` of :data:`ROW_FACETS`, hidden values left out.
+
+    On PostgreSQL one ``GROUP BY GROUPING SETS`` reads the profiles found
+    once for the four counts (a quarter of the time of four queries on a
+    broad search); elsewhere one ``GROUP BY`` per facet.
+    """
+    shown = base.values(**{alias: _shown(*spec) for alias, spec in ROW_FACETS.items()})
+    counts: dict[str, list[tuple]] = {alias: [] for alias in ROW_FACETS}
+    if base.query.is_empty():
+        # A search that can find nobody (a skill no profile has) has no SQL.
+        return counts
+    connection = connections[base.db]
+    if connection.vendor == "postgresql":
+        sql, params = shown.query.sql_with_params()
+        columns = [connection.ops.quote_name(alias) for alias in ROW_FACETS]
+        sets = ", ".join(f"({column})" for column in columns)
+        # Only our own quoted aliases and Django's compiled query (its values
+        # stay parameters) make up the statement.
+        statement = (
+            f"SELECT {', '.join(columns)}, COUNT(*) FROM ({sql}) AS found "  # noqa: S608
+            f"GROUP BY GROUPING SETS ({sets})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+        # Each row counts one set: its one non-null column (the null groups
+        # are hidden or empty values, left out).
+        for *values, n in rows:
+            for alias, value in zip(ROW_FACETS, values, strict=True):
+                if value not in (None, ""):
+                    counts[alias].append((value, n))
+        return counts
+    for alias in ROW_FACETS:
+        counts[alias] = [
+            (value, n)
+            for value, n in shown.values_list(alias)
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list(alias, "n")
+            if value not in (None, "")
+        ]
+    return counts
 
 
 def facets(
@@ -78,23 +130,18 @@ def facets(
     """
     base = profiles.order_by().select_related(None).prefetch_related(None)
     shown = AlumniProfile.MEMBER_FIELDS
-    result = []
-
-    rows = _grouped(
-        base.filter(**{shown["country"]: True}).exclude(country=""), "country"
-    )
-    result.append(
+    counts = row_facet_counts(base)
+    result = [
         Facet(
             "country",
             str(_("Country")),
             [
                 FacetItem(countries.name(code) or code, n, (("country", code),))
-                for code, n in _counted(rows)
+                for code, n in _counted(counts["shown_country"])
             ],
         )
-    )
+    ]
 
-    rows = _grouped(base.filter(**{shown["degree"]: True}).exclude(degree=""), "degree")
     labels = dict(Degree.choices)
     result.append(
         Facet(
@@ -102,18 +149,14 @@ def facets(
             str(_("Degree")),
             [
                 FacetItem(str(labels.get(code, code)), n, (("degree", code),))
-                for code, n in _counted(rows)
+                for code, n in _counted(counts["shown_degree"])
                 if code in labels
             ],
         )
     )
 
-    rows = _grouped(
-        base.filter(**{shown["graduation_year"]: True}, graduation_year__isnull=False),
-        "graduation_year",
-    )
     decades: Counter = Counter()
-    for year, n in rows:
+    for year, n in counts["shown_year"]:
         decades[year - year % 10] += n
     result.append(
         Facet(
@@ -130,10 +173,6 @@ def facets(
         )
     )
 
-    rows = _grouped(
-        base.filter(**{shown["sector"]: True}, sector__isnull=False),
-        "sector__translation_key",
-    )
     if sectors is None:
         sectors = sector_rows(
             locale_id if locale_id is not None else active_locale_id()
@@ -145,7 +184,7 @@ def facets(
             str(_("Sector")),
             [
                 FacetItem(sectors[key][1], n, (("sector", sectors[key][0]),))
-                for key, n in _counted(rows)
+                for key, n in _counted(counts["shown_sector"])
                 if key in sectors
             ],
         )
@@ -192,13 +231,12 @@ def facets(
     return [facet for facet in result if facet.items]
 
 
-def _cached(form: DirectorySearchForm, figure: str, compute, localized=False):
-    """``compute()``, cached under the search's criteria and the directory version.
+def figure_key(form: DirectorySearchForm, figure: str, localized=False) -> str:
+    """The cache key of one figure (facets, count...) of ``form``'s search.
 
-    The same searches come back page after page (and the whole directory's
-    figures are what every visitor sees first). The key holds the directory's
-    version, renewed whenever a profile changes, so a hidden field or an
-    unlisted profile never stays counted.
+    It holds the directory's version, renewed whenever a profile changes, so
+    a hidden field or an unlisted profile never stays counted; ``localized``
+    figures (labels) also hold the language and the locale.
     """
     found = sorted(
         (name, value) for name, value in form.criteria().items() if name != "sort"
@@ -207,6 +245,16 @@ def _cached(form: DirectorySearchForm, figure: str, compute, localized=False):
     key = f"alumni_partner:directory-{figure}:{directory_version()}:{criteria}"
     if localized:
         key += f":{get_language()}:{form.locale_id}"
+    return key
+
+
+def _cached(form: DirectorySearchForm, figure: str, compute, localized=False):
+    """``compute()``, cached under :func:`figure_key`.
+
+    The same searches come back page after page (and the whole directory's
+    figures are what every visitor sees first).
+    """
+    key = figure_key(form, figure, localized)
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -13,6 +13,7 @@ import unicodedata
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -76,13 +77,24 @@ class AlumniProfileSkill(TaggedItemBase):
 
 
 class AlumniProfileQuerySet(models.QuerySet):
+    def _of_active_accounts(self) -> AlumniProfileQuerySet:
+        # "Not one of the few inactive accounts" rather than a join on
+        # ``user.is_active``: PostgreSQL reads the inactive ids from a tiny
+        # partial index (migration 0016) into a hashed subplan, where the
+        # join made it scan all 200,000 users for every search, count and
+        # facet (45 ms of a 77 ms directory search).
+        inactive = (
+            get_user_model().objects.filter(is_active=False).order_by().values("pk")
+        )
+        return self.exclude(user_id__in=inactive)
+
     def listed(self) -> AlumniProfileQuerySet:
         """Profiles of the directory: listed by their owner, account active."""
-        return self.filter(listed=True, user__is_active=True)
+        return self.filter(listed=True)._of_active_accounts()
 
     def mailable(self) -> AlumniProfileQuerySet:
         """Alumni who consented to partners' mailings, account active."""
-        return self.filter(accepts_partner_mailings=True, user__is_active=True)
+        return self.filter(accepts_partner_mailings=True)._of_active_accounts()
 
 
 class AlumniProfile(models.Model):

@@ -20,7 +20,10 @@ Measured, interleaved in rounds (Django test Client in process, logged in as
 a partner's user, rate limits lifted): the directory's landing page (facets
 of the whole directory), a quick search on a name, a quick search on a skill,
 and the issue's three-criteria advanced search (country + degree +
-graduation years), each with its facets; and, in the same run, the same
+graduation years), each with its facets, twice: as a repeated search (its
+count and facets cached: the next pages, the visitor coming back) and "first
+time" (its cached figures forgotten before each request, so that the request
+counts and computes the facets); and, in the same run, the same
 searches through a naive implementation (``icontains`` on the joined
 columns: names, employer, institution, skills, with ``DISTINCT``; the same
 criteria and facets computed on that, no trigram index, no cache), as a
@@ -130,6 +133,16 @@ def build(args) -> tuple[list[Target], dict]:
         )
         targets.append(
             Target(
+                f"{key}-first",
+                f"{label}, first time",
+                f"{directory}?{query}",
+                client=client,
+                settings=lifted,
+                request_kwargs=forgetting(query),
+            )
+        )
+        targets.append(
+            Target(
                 f"naive-{key}",
                 f"naive icontains: {label.split(': ', 1)[-1]}",
                 f"/naive/?{query}",
@@ -145,6 +158,34 @@ def build(args) -> tuple[list[Target], dict]:
         "counts": {key: count_of(query) for key, _label, query in searches},
     }
     return targets, facts
+
+
+def forgetting(query: str):
+    """Request arguments that first forget the cached figures of ``query``'s search.
+
+    Its count, facets and "accept mailings" count are then computed by the
+    request, as for a search nobody ran since the directory last changed;
+    the other pages' cached figures are kept.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from alumni_partner.directory import DirectorySearchForm
+    from alumni_partner.directory.facets import figure_key
+
+    def kwargs(_n: int) -> dict:
+        keys = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                form = DirectorySearchForm(QueryDict(query))
+                keys.append(figure_key(form, "facets", localized=True))
+        keys += [figure_key(form, figure) for figure in ("count", "mailable")]
+        cache.delete_many(keys)
+        return {}
+
+    return kwargs
 
 
 def count_of(query: str) -> int:
@@ -193,17 +234,26 @@ def report(targets: list[Target], facts: dict, database_label: str, args) -> Non
             )
         )
     harness.print_table(rows)
-    worst = max(
-        (t for t in targets if t.key in KEYS and t.key != "bare"),
-        key=lambda t: t.p95_ms,
-    )
-    print(
-        f"Slowest directory page p95: {worst.p95_ms:.1f} ms ({worst.label}); goal "
-        f"< {GOAL_P95_MS:.0f} ms on PostgreSQL: "
-        + ("met." if worst.p95_ms < GOAL_P95_MS else "NOT met.")
-    )
+    for first in (False, True):
+        worst = max(
+            (
+                t
+                for t in targets
+                if t.key.removesuffix("-first") in KEYS
+                and t.key != "bare"
+                and t.key.endswith("-first") == first
+            ),
+            key=lambda t: t.p95_ms,
+        )
+        what = "searched for the first time" if first else "figures cached"
+        print(
+            f"Slowest directory page p95, {what}: {worst.p95_ms:.1f} ms "
+            f"({worst.label}); goal < {GOAL_P95_MS:.0f} ms on PostgreSQL: "
+            + ("met." if worst.p95_ms < GOAL_P95_MS else "NOT met.")
+        )
     for target in targets:
-        naive = next((t for t in targets if t.key == f"naive-{target.key}"), None)
+        naive_key = f"naive-{target.key.removesuffix('-first')}"
+        naive = next((t for t in targets if t.key == naive_key), None)
         if naive:
             print(
                 f"  {target.label}: p95 {target.p95_ms:.1f} ms vs naive "

@@ -7,8 +7,8 @@ page. The partner's user then opens the directory from the menu
 (Communautés > Adhérer > L'annuaire), searches her quickly by name (her
 hidden employer is neither shown nor searchable), runs an advanced search
 (country + degree) with "Afficher les profils", opens her profile by
-clicking the name, clicks the envelope (the compose page of the messaging
-issue), saves the results as a recipient list ("Saisissez le nom de votre
+clicking the name, clicks the envelope (a new message to her, "Mes
+messages"), saves the results as a recipient list ("Saisissez le nom de votre
 liste"), and finds the list in the admin. axe-core audits every public screen
 (also the directory in Arabic, right to left); screenshots go to
 tests/e2e/screenshots/directory-*.png.

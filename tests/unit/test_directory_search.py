@@ -181,6 +181,31 @@ def test_unlisted_and_inactive_profiles_are_never_results(site_tree, awa, make_a
     assert names(form("q=orange").results()) == ["Awa Ndiaye"]
 
 
+def test_listed_and_mailable_keep_active_accounts_without_joining_users(
+    site_tree, awa, make_alumnus
+):
+    """Active accounts are "not one of the inactive ones": no join on the users.
+
+    A join on ``user.is_active`` made PostgreSQL scan the whole user table
+    for every search and count; the inactive ids come from a partial index.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    inactive = make_alumnus("In", "Active", accepts_partner_mailings=True)
+    get_user_model().objects.filter(pk=inactive.user_id).update(is_active=False)
+    awa.accepts_partner_mailings = True
+    awa.save()
+    for queryset in (AlumniProfile.objects.listed(), AlumniProfile.objects.mailable()):
+        assert list(queryset) == [awa]
+        assert "JOIN" not in str(queryset.query).upper()
+    if connection.features.supports_partial_indexes:
+        table = get_user_model()._meta.db_table
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, table)
+        assert "alumni_inactive_users" in indexes
+
+
 def test_facets_count_only_shown_fields_of_listed_profiles(
     site_tree, awa, make_alumnus
 ):
