@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -105,16 +104,15 @@ def search_context(request, viewer: Viewer, list_form=None) -> dict:
     if form.searched:
         # Counting a broad search reads every row it finds: cached like facets.
         count = directory_count(form)
-        paginator = Paginator(form.results(count), partner_settings.DIRECTORY_PER_PAGE)
-        paginator.count = count
-        # "abc" gives the first page, -1 or 99999 the last: never an error.
-        page = paginator.get_page(request.GET.get("page"))
+        page = form.page_of_results(
+            count, request.GET.get("page"), partner_settings.DIRECTORY_PER_PAGE
+        )
         page.object_list = prepare_results(
             page.object_list, viewer, names=form.sector_names
         )
-        context.update(results=page, count=paginator.count)
+        context.update(results=page, count=count)
         # A refused list comes back with its errors even if nothing matches.
-        if viewer.may_save_lists and (paginator.count or list_form is not None):
+        if viewer.may_save_lists and (count or list_form is not None):
             context["list_form"] = list_form or RecipientListForm(
                 partners=viewer.partners
             )

@@ -293,3 +293,84 @@ def test_small_and_large_results_come_in_the_same_order(site_tree, make_alumnus)
     assert names(search.results(found=50_000)) == walked
     assert walked == ["Bob abbott", "Ana Ábrego", "Élodie Zola"]
     assert list(search.results(found=0)) == []
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    """The bounded name walk of ``page_of_results`` at the scale of a test."""
+    from alumni_partner.directory import search
+
+    monkeypatch.setattr(search, "FEW_RESULTS", 4)
+    monkeypatch.setattr(search, "NAME_WINDOW", 8)
+    return search
+
+
+def sorted_apart(queries) -> bool:
+    """Whether the page was read by sorting every match (not the name walk)."""
+    return any("ORDER BY LOWER(" in query["sql"].upper() for query in queries)
+
+
+@pytest.mark.parametrize(
+    "number, from_window", [("1", True), ("2", True), ("3", False), ("abc", True)]
+)
+def test_a_page_read_in_the_first_names_is_the_page_the_sort_gives(
+    site_tree, make_alumnus, small_window, number, from_window
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Python-speaking alumni spread over the alphabet, others between them:
+    # the first 8 names hold 4 of them, two pages of 2.
+    for n, letter in enumerate("abcdefghijklmnopqrst"):
+        make_alumnus(
+            "Alex", f"{letter}mond", skills=["Python"] if n % 2 == 0 else ["Go"]
+        )
+    search = form("q=python")
+    found = search.matching().count()
+    assert found == 10
+    with CaptureQueriesContext(connection) as queries:
+        page = search.page_of_results(found, number, 2)
+    assert sorted_apart(queries) is not from_window
+    expected = names(search.results(found))
+    start = page.start_index() - 1
+    assert names(page.object_list) == expected[start : start + 2]
+
+
+def test_the_first_names_hold_the_first_pages_only_when_matches_are_spread(
+    site_tree, make_alumnus, small_window
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for letter in "abcdefghijklmnop":
+        make_alumnus("Alex", f"{letter}mond", skills=["Go"])
+    # A surname late in the alphabet: the window of 8 names holds none of them.
+    for first in "abcdef":
+        make_alumnus(first * 3, "Zulu", skills=["Go"])
+    search = form("q=zulu")
+    found = search.matching().count()
+    assert found == 6
+    with CaptureQueriesContext(connection) as queries:
+        page = search.page_of_results(found, "1", 4)
+    assert sorted_apart(queries)
+    assert names(page.object_list) == names(search.results(found))[:4]
+    assert all(name.endswith("Zulu") for name in names(page.object_list))
+
+
+@pytest.mark.parametrize("value", [[], ["b"], ["a", "<c>"]])
+def test_checkboxes_joined_in_python_are_djangos_markup(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from alumni_partner.directory.search import ListCheckboxes
+
+    choices = [("a", "Licence"), ("b", "Master & MBA"), ("<c>", '<b>"Doctorat"</b>')]
+    attrs = {"id": "id_degree", "class": "boxes"}
+    ours = ListCheckboxes(choices=choices).render("degree", value, attrs)
+    django = forms.CheckboxSelectMultiple(choices=choices).render(
+        "degree", value, attrs
+    )
+
+    # Same elements, attributes and text (attribute order and blanks aside).
+    assert parse_html(ours) == parse_html(django)
+    assert "<b>" not in ours
